@@ -1,0 +1,3 @@
+export * from './problem.js';
+export * from './health.js';
+export * from './clinics.js';

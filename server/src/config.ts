@@ -1,0 +1,168 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const serverRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const booleanString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const postgresUrl = z
+  .url()
+  .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// or postgresql:// URL');
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    DATABASE_URL: postgresUrl.optional(),
+    MIGRATION_DATABASE_URL: postgresUrl.optional(),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(12),
+    MIGRATE_ON_START: booleanString.default(true),
+    REDIS_URL: z
+      .url()
+      .refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// or rediss:// URL')
+      .optional(),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.url())),
+    TRUST_PROXY: z
+      .string()
+      .default('false')
+      .transform((v, ctx) => {
+        if (v === 'true') return true as const;
+        if (v === 'false') return false as const;
+        const hops = Number(v);
+        if (Number.isInteger(hops) && hops >= 0) return hops;
+        ctx.addIssue({ code: 'custom', message: 'must be true, false or a hop count' });
+        return z.NEVER;
+      }),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(300),
+    RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+    DEMO_SEED: booleanString.optional(),
+    WEB_DIST_DIR: z.string().default(path.join(serverRoot, '..', 'web', 'dist')),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.METRICS_TOKEN && !env.METRICS_PORT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['METRICS_TOKEN'],
+        message: 'production needs METRICS_TOKEN or METRICS_PORT so /metrics is not public',
+      });
+    }
+    if (env.MIGRATION_DATABASE_URL && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MIGRATION_DATABASE_URL'],
+        message: 'only meaningful together with DATABASE_URL',
+      });
+    }
+  });
+
+export type Role = 'all' | 'api' | 'worker';
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  role: Role;
+  host: string;
+  port: number;
+  database:
+    | { kind: 'embedded'; dataDir: string }
+    | { kind: 'postgresql'; url: string; migrationUrl: string; poolMax: number };
+  migrateOnStart: boolean;
+  redisUrl: string | undefined;
+  logLevel: string;
+  corsOrigins: string[];
+  trustProxy: boolean | number;
+  metrics: { token: string | undefined; port: number | undefined };
+  rateLimit: { max: number; windowMs: number };
+  bodyLimitBytes: number;
+  demoSeed: boolean;
+  webDistDir: string;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function parseRole(argv: readonly string[]): string {
+  const flag = argv.find((a) => a.startsWith('--role='));
+  return flag ? flag.slice('--role='.length) : 'all';
+}
+
+/**
+ * Reads the whole configuration from the environment. Every problem is collected so an
+ * operator fixes them in one go instead of one restart per mistake.
+ */
+export function loadConfig(
+  source: NodeJS.ProcessEnv = process.env,
+  argv: readonly string[] = process.argv,
+): Config {
+  const problems: string[] = [];
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = issue.path.join('.') || 'environment';
+      problems.push(`${name}: ${issue.message}`);
+    }
+  }
+  const role = parseRole(argv);
+  if (role !== 'all' && role !== 'api' && role !== 'worker') {
+    problems.push(`--role: must be all, api or worker (got "${role}")`);
+  }
+  if (parsed.success && !parsed.data.DATABASE_URL && role !== 'all') {
+    problems.push(
+      `--role=${role}: the embedded database serves one process only; set DATABASE_URL to split roles`,
+    );
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+
+  const env = parsed.data;
+  return {
+    env: env.NODE_ENV,
+    role: role as Role,
+    host: env.HOST,
+    port: env.PORT,
+    database: env.DATABASE_URL
+      ? {
+          kind: 'postgresql',
+          url: env.DATABASE_URL,
+          migrationUrl: env.MIGRATION_DATABASE_URL ?? env.DATABASE_URL,
+          poolMax: env.DB_POOL_MAX,
+        }
+      : { kind: 'embedded', dataDir: path.resolve(env.DATA_DIR) },
+    migrateOnStart: env.MIGRATE_ON_START,
+    redisUrl: env.REDIS_URL,
+    logLevel: env.LOG_LEVEL,
+    corsOrigins: env.CORS_ORIGINS,
+    trustProxy: env.TRUST_PROXY,
+    metrics: { token: env.METRICS_TOKEN, port: env.METRICS_PORT },
+    rateLimit: { max: env.RATE_LIMIT_MAX, windowMs: env.RATE_LIMIT_WINDOW_MS },
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    // Demo data only where nobody would mistake it for real patients.
+    demoSeed: env.DEMO_SEED ?? env.NODE_ENV === 'development',
+    webDistDir: path.resolve(env.WEB_DIST_DIR),
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,100 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import { columnCasing } from './casing.js';
+import * as schema from './schema/index.js';
+
+export type AppDatabase = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+/** The database as the rest of the server sees it, whichever engine is underneath. */
+export interface Database {
+  readonly kind: 'embedded' | 'postgresql';
+  readonly db: AppDatabase;
+  /** Round trip to the server; rejects when it cannot be reached. */
+  ping(timeoutMs: number): Promise<void>;
+  poolStats(): PoolStats;
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget =
+  | { kind: 'embedded'; dataDir: string | undefined }
+  | { kind: 'postgresql'; url: string; poolMax: number };
+
+export async function openDatabase(
+  target: DatabaseTarget,
+  onPoolError: (err: Error) => void = () => {},
+): Promise<Database> {
+  return target.kind === 'embedded'
+    ? openEmbedded(target.dataDir)
+    : openPostgres(target.url, target.poolMax, onPoolError);
+}
+
+/** PGlite: PostgreSQL compiled to WASM; file-backed, or in memory when dataDir is undefined. */
+async function openEmbedded(dataDir: string | undefined): Promise<Database> {
+  // eslint-disable-next-line security/detect-non-literal-fs-filename -- operator's DATA_DIR
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir);
+  const db = drizzlePglite(client, { schema, casing: columnCasing }) as unknown as AppDatabase;
+  return {
+    kind: 'embedded',
+    db,
+    ping: (timeoutMs) =>
+      withTimeout(
+        client.query('select 1').then(() => undefined),
+        timeoutMs,
+      ),
+    poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
+    close: () => client.close(),
+  };
+}
+
+async function openPostgres(
+  url: string,
+  poolMax: number,
+  onPoolError: (err: Error) => void,
+): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolMax,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'openvisit',
+  });
+  // An idle client dies when PostgreSQL restarts; without a listener that would crash the
+  // process. The pool drops the client and the next query opens a new connection.
+  pool.on('error', onPoolError);
+  const db = drizzlePg(pool, { schema, casing: columnCasing }) as unknown as AppDatabase;
+  return {
+    kind: 'postgresql',
+    db,
+    ping: (timeoutMs) =>
+      withTimeout(
+        db.execute(sql`select 1`).then(() => undefined),
+        timeoutMs,
+      ),
+    poolStats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    }),
+    close: () => pool.end(),
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timeout')), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,101 @@
+import { hash } from '@node-rs/argon2';
+import { eq } from 'drizzle-orm';
+import type { AppDatabase } from './client.js';
+import { memberships, organizations, users } from './schema/index.js';
+
+/** OWASP ASVS argon2id parameters (m=19 MiB, t=2, p=1); identity reuses them. */
+export const argon2Options = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export const DEMO_CLINIC_SLUG = 'demo-clinic';
+/** Demo only: printed at start and listed in the README; never used outside demo mode. */
+export const DEMO_PASSWORD = 'openvisit-demo-2026';
+
+type DemoRole = 'admin' | 'provider' | 'patient';
+
+export const demoAccounts: {
+  email: string;
+  displayName: string;
+  role: DemoRole;
+  timezone: string;
+}[] = [
+  {
+    email: 'admin@demo-clinic.test',
+    displayName: 'Sam Rivera',
+    role: 'admin',
+    timezone: 'America/Chicago',
+  },
+  {
+    email: 'dr.chen@demo-clinic.test',
+    displayName: 'Dr. Lin Chen',
+    role: 'provider',
+    timezone: 'America/Chicago',
+  },
+  {
+    email: 'dr.okafor@demo-clinic.test',
+    displayName: 'Dr. Ada Okafor',
+    role: 'provider',
+    timezone: 'America/New_York',
+  },
+  {
+    email: 'maria@demo-clinic.test',
+    displayName: 'Maria Lopez',
+    role: 'patient',
+    timezone: 'America/Denver',
+  },
+  {
+    email: 'james@demo-clinic.test',
+    displayName: 'James Park',
+    role: 'patient',
+    timezone: 'America/Los_Angeles',
+  },
+  {
+    email: 'aisha@demo-clinic.test',
+    displayName: 'Aisha Bello',
+    role: 'patient',
+    timezone: 'America/New_York',
+  },
+];
+
+/**
+ * Seeds the demo clinic once. Safe to run at every start: it does nothing when the clinic
+ * exists, and runs in one transaction so a crash halfway leaves nothing behind.
+ */
+export async function seedDemo(db: AppDatabase): Promise<{ created: boolean }> {
+  const existing = await db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(eq(organizations.slug, DEMO_CLINIC_SLUG));
+  if (existing.length) return { created: false };
+
+  const passwordHash = await hash(DEMO_PASSWORD, argon2Options);
+  await db.transaction(async (tx) => {
+    const [clinic] = await tx
+      .insert(organizations)
+      .values({
+        slug: DEMO_CLINIC_SLUG,
+        name: 'Riverside Virtual Care (demo)',
+        timezone: 'America/Chicago',
+      })
+      .returning({ id: organizations.id });
+    const created = await tx
+      .insert(users)
+      .values(
+        demoAccounts.map((a) => ({
+          email: a.email,
+          displayName: a.displayName,
+          timezone: a.timezone,
+          passwordHash,
+          emailVerifiedAt: new Date(),
+        })),
+      )
+      .returning({ id: users.id, email: users.email });
+    await tx.insert(memberships).values(
+      created.map((u) => ({
+        userId: u.id,
+        organizationId: clinic!.id,
+        role: demoAccounts.find((a) => a.email === u.email)!.role,
+      })),
+    );
+  });
+  return { created: true };
+}

@@ -1,0 +1,116 @@
+import Fastify from 'fastify';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openDatabase, type Database } from './db/client.js';
+import { migrate } from './db/migrate.js';
+import { DEMO_PASSWORD, demoAccounts, seedDemo } from './db/seed.js';
+import { metricsRoute } from './platform/metrics.js';
+import { connectRedis } from './platform/redis.js';
+
+/* eslint-disable no-console -- the process entry talks to the operator's terminal */
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`${err.message}\nSee .env.example for every variable.`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+
+  const bootLog = Fastify({ logger: { level: config.logLevel } }).log;
+  const database = await openDatabase(
+    config.database.kind === 'embedded'
+      ? { kind: 'embedded', dataDir: config.database.dataDir }
+      : { kind: 'postgresql', url: config.database.url, poolMax: config.database.poolMax },
+    (err) => bootLog.warn({ code: (err as { code?: string }).code }, 'database connection lost'),
+  );
+
+  if (config.migrateOnStart) await runMigrations(config, database, bootLog);
+  if (config.demoSeed) {
+    await seedDemo(database.db);
+    printDemoAccounts();
+  }
+
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, bootLog) : undefined;
+  const { app, metrics } = await buildApp({ config, database, redis });
+
+  const metricsApp = config.metrics.port ? Fastify({ logger: false }) : undefined;
+  if (metricsApp) {
+    metricsRoute(metricsApp, metrics, config.metrics.token);
+    await metricsApp.listen({ host: config.host, port: config.metrics.port! });
+  }
+
+  installShutdown(config, async () => {
+    await metricsApp?.close();
+    await app.close(); // stops accepting, then waits for in-flight requests
+    await redis?.quit().catch(() => redis.disconnect());
+    await database.close();
+  });
+
+  const address = await app.listen({ host: config.host, port: config.port });
+  app.log.info({ role: config.role, database: database.kind }, `OpenVisit listening on ${address}`);
+  if (config.role !== 'worker' && process.stdout.isTTY) {
+    console.log(`\n  OpenVisit is running: http://localhost:${config.port}\n`);
+  }
+}
+
+async function runMigrations(
+  config: Config,
+  database: Database,
+  log: { info: (o: object, m: string) => void },
+) {
+  // Migrations run as the owner role when one is configured; the app role has no DDL.
+  const owner =
+    config.database.kind === 'postgresql' && config.database.migrationUrl !== config.database.url
+      ? await openDatabase({ kind: 'postgresql', url: config.database.migrationUrl, poolMax: 1 })
+      : undefined;
+  try {
+    const result = await migrate((owner ?? database).db);
+    log.info(result, 'database migrations checked');
+  } finally {
+    await owner?.close();
+  }
+}
+
+function installShutdown(config: Config, close: () => Promise<void>) {
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    console.error(`${signal} received: finishing in-flight requests`);
+    // Whatever happens, the process is gone before the orchestrator's kill deadline.
+    setTimeout(() => {
+      console.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
+    close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error('error during shutdown', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+function printDemoAccounts() {
+  console.log(
+    '\n  Demo clinic seeded. Sign in with any of these (password for all: %s):',
+    DEMO_PASSWORD,
+  );
+  for (const account of demoAccounts) {
+    console.log(`    ${account.role.padEnd(8)} ${account.email}`);
+  }
+  console.log('');
+}
+
+main().catch((err: unknown) => {
+  console.error('OpenVisit failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,117 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { FieldError, Problem } from '@openvisit/contracts';
+
+/**
+ * The catalog of every problem the API can answer with (RFC 9457). Handlers throw
+ * `new AppError('not-found')`; one error handler turns it into problem+json. The `type`
+ * URIs are stable: clients may switch on them.
+ */
+export const problemCatalog = {
+  validation: { status: 400, title: 'The request is not valid' },
+  'bad-request': { status: 400, title: 'The request could not be understood' },
+  unauthenticated: { status: 401, title: 'Sign-in required' },
+  forbidden: { status: 403, title: 'Not allowed' },
+  'not-found': { status: 404, title: 'Not found' },
+  'method-not-allowed': { status: 405, title: 'Method not allowed' },
+  'not-acceptable': { status: 406, title: 'Not acceptable' },
+  conflict: { status: 409, title: 'Conflict' },
+  'payload-too-large': { status: 413, title: 'Request body too large' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
+  'rate-limited': { status: 429, title: 'Too many requests' },
+  internal: { status: 500, title: 'Internal server error' },
+  'service-unavailable': { status: 503, title: 'Service unavailable' },
+} as const;
+
+export type ProblemCode = keyof typeof problemCatalog;
+
+export const problemTypeUri = (code: ProblemCode) => `/problems/${code}`;
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ProblemCode,
+    readonly detail?: string,
+    readonly fieldErrors?: FieldError[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(detail ?? problemCatalog[code].title);
+    this.name = 'AppError';
+    this.status = problemCatalog[code].status;
+  }
+}
+
+export function problemBody(
+  request: FastifyRequest,
+  code: ProblemCode,
+  detail?: string,
+  errors?: FieldError[],
+): Problem {
+  const entry = problemCatalog[code];
+  return {
+    type: problemTypeUri(code),
+    title: entry.title,
+    status: entry.status,
+    ...(detail ? { detail } : {}),
+    // The path only: query strings may carry search terms, which can be PHI.
+    instance: request.url.split('?')[0],
+    requestId: request.id,
+    ...(errors ? { errors } : {}),
+  };
+}
+
+export function sendProblem(
+  reply: FastifyReply,
+  code: ProblemCode,
+  detail?: string,
+  errors?: FieldError[],
+) {
+  const body = problemBody(reply.request, code, detail, errors);
+  return reply.code(body.status).type('application/problem+json').send(body);
+}
+
+/** Fastify's own error codes for input the client controls, mapped to our catalog. */
+const fastifyCodes: Record<string, ProblemCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'bad-request',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'bad-request',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload-too-large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad-request',
+  FST_ERR_CTP_INVALID_TYPE: 'bad-request',
+  FST_ERR_VALIDATION: 'validation',
+};
+
+function codeForStatus(status: number): ProblemCode {
+  const match = (Object.keys(problemCatalog) as ProblemCode[]).find(
+    (code) => problemCatalog[code].status === status,
+  );
+  return match ?? (status >= 500 ? 'internal' : 'bad-request');
+}
+
+export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof AppError) {
+    if (error.headers) void reply.headers(error.headers);
+    return sendProblem(reply, error.code, error.detail, error.fieldErrors);
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const context = error.validationContext ?? 'body';
+    const errors = error.validation.map((v) => ({
+      path: [context, ...v.instancePath.split('/').filter(Boolean)].join('.'),
+      message: v.message ?? 'invalid',
+    }));
+    return sendProblem(reply, 'validation', 'One or more fields are not valid.', errors);
+  }
+  const mapped = error.code ? fastifyCodes[error.code] : undefined;
+  if (mapped === 'bad-request' && error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return sendProblem(reply, 'bad-request', 'The body is not valid JSON.');
+  }
+  if (mapped)
+    return sendProblem(reply, mapped, mapped === 'bad-request' ? error.message : undefined);
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    return sendProblem(reply, codeForStatus(status), error.message);
+  }
+  // Unexpected: log the error itself (never the request body) and say nothing specific.
+  request.log.error({ err: error }, 'unhandled error');
+  return sendProblem(reply, status === 503 ? 'service-unavailable' : 'internal');
+}

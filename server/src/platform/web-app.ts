@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { markRoutesPublic } from './access.js';
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const REVALIDATE = 'no-cache';
+
+/**
+ * Serves the built web app. Files under assets/ carry a content hash in their name and are
+ * cached for a year; index.html is revalidated on every load so a deploy takes effect at
+ * once. Returns the SPA fallback (index.html for client-side routes), or undefined when no
+ * build exists (API-only mode, e.g. during `npm run dev` where Vite serves the app).
+ */
+export async function registerWebApp(
+  app: FastifyInstance,
+  distDir: string,
+): Promise<((request: FastifyRequest, reply: FastifyReply) => FastifyReply) | undefined> {
+  // eslint-disable-next-line security/detect-non-literal-fs-filename -- operator's WEB_DIST_DIR
+  if (!existsSync(path.join(distDir, 'index.html'))) {
+    app.log.warn('web app build not found; serving the API only (run `npm run build`)');
+    return undefined;
+  }
+  await app.register(async (scope) => {
+    markRoutesPublic(scope);
+    await scope.register(fastifyStatic, {
+      root: distDir,
+      wildcard: false,
+      cacheControl: false,
+      setHeaders: (reply, filePath) => {
+        const relative = path.relative(distDir, filePath);
+        void reply.header(
+          'cache-control',
+          relative.startsWith(`assets${path.sep}`) ? IMMUTABLE : REVALIDATE,
+        );
+      },
+    });
+  });
+  return (_request, reply) =>
+    reply.header('cache-control', REVALIDATE).sendFile('index.html', distDir);
+}
+
+/** Client-side routes: a browser navigation (GET accepting HTML) outside the API. */
+export function isAppNavigation(request: FastifyRequest): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  const url = request.url;
+  if (url.startsWith('/api/') || url.startsWith('/health/') || url === '/metrics') return false;
+  return (request.headers.accept ?? '').includes('text/html');
+}

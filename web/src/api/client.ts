@@ -1,0 +1,126 @@
+import { problemSchema, type Problem } from '@openvisit/contracts';
+
+/** Anything with zod's `parse`: the web app reads every response through a contracts schema. */
+export interface ResponseSchema<T> {
+  parse(data: unknown): T;
+}
+
+export interface ApiGetOptions {
+  /**
+   * Non-2xx statuses whose body is still the documented payload rather than an error, e.g. 503
+   * from `/health/ready`, which reports *why* the server is not ready in the same shape.
+   */
+  dataStatuses?: readonly number[];
+  signal?: AbortSignal;
+  /** Gives up after this long, so a hung server shows as an error instead of loading forever. */
+  timeoutMs?: number;
+}
+
+/** The server answered with an RFC 9457 problem (or a bare error status, as `about:blank`). */
+export class ApiProblem extends Error {
+  override readonly name = 'ApiProblem';
+  readonly problem: Problem;
+
+  constructor(problem: Problem) {
+    super(problem.detail ? `${problem.title}: ${problem.detail}` : problem.title);
+    this.problem = problem;
+  }
+
+  get type(): string {
+    return this.problem.type;
+  }
+
+  get title(): string {
+    return this.problem.title;
+  }
+
+  get status(): number {
+    return this.problem.status;
+  }
+
+  get detail(): string | undefined {
+    return this.problem.detail;
+  }
+}
+
+/** The request never got an answer: server down, network gone, or timed out. */
+export class ApiUnreachable extends Error {
+  override readonly name = 'ApiUnreachable';
+}
+
+/** The server answered, but not with what the contract says (wrong version, proxy page, ...). */
+export class ApiUnexpectedResponse extends Error {
+  override readonly name = 'ApiUnexpectedResponse';
+}
+
+const defaultTimeoutMs = 10_000;
+
+export async function apiGet<T>(
+  path: string,
+  schema: ResponseSchema<T>,
+  options: ApiGetOptions = {},
+): Promise<T> {
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? defaultTimeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: 'GET',
+      headers: { Accept: 'application/json' },
+      credentials: 'same-origin',
+      signal,
+    });
+  } catch (error) {
+    // A caller's own abort (TanStack Query cancelling a stale request) is not an outage.
+    if (options.signal?.aborted) throw error;
+    const reason = timeout.aborted ? 'timed out' : 'could not connect';
+    throw new ApiUnreachable(`GET ${path} ${reason}`, { cause: error });
+  }
+
+  const contentType = response.headers.get('content-type') ?? '';
+  if (!response.ok && contentType.includes('application/problem+json')) {
+    throw new ApiProblem(await readProblem(response));
+  }
+  if (!response.ok && !options.dataStatuses?.includes(response.status)) {
+    throw new ApiProblem(problemFromStatus(response));
+  }
+  if (!contentType.includes('application/json')) {
+    throw new ApiUnexpectedResponse(
+      `GET ${path} answered ${response.status} with ${contentType || 'no content type'}, not JSON`,
+    );
+  }
+
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch (error) {
+    throw new ApiUnexpectedResponse(`GET ${path} answered with malformed JSON`, { cause: error });
+  }
+  try {
+    return schema.parse(body);
+  } catch (error) {
+    throw new ApiUnexpectedResponse(`GET ${path} answered in an unexpected shape`, {
+      cause: error,
+    });
+  }
+}
+
+async function readProblem(response: Response): Promise<Problem> {
+  try {
+    const parsed = problemSchema.safeParse(await response.json());
+    if (parsed.success) return parsed.data;
+  } catch {
+    // Fall through: a malformed problem body still tells us the status.
+  }
+  return problemFromStatus(response);
+}
+
+/** RFC 9457 §4.2.1: `about:blank` means "nothing beyond what the HTTP status says". */
+function problemFromStatus(response: Response): Problem {
+  return {
+    type: 'about:blank',
+    title: response.statusText || `HTTP ${response.status}`,
+    status: response.status,
+  };
+}

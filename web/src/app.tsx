@@ -1,0 +1,27 @@
+import { MantineProvider } from '@mantine/core';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { RouterProvider } from 'react-router';
+import { router } from './routes';
+import { cssVariablesResolver, theme } from './shell/theme';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: { staleTime: 30_000 },
+  },
+});
+
+export function App() {
+  return (
+    // Light only: following the OS scheme without a flash needs Mantine's ColorSchemeScript,
+    // an inline <script> the server's CSP (script-src 'self') refuses. index.html says light too.
+    <MantineProvider
+      theme={theme}
+      cssVariablesResolver={cssVariablesResolver}
+      forceColorScheme="light"
+    >
+      <QueryClientProvider client={queryClient}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>
+    </MantineProvider>
+  );
+}
