@@ -12,5 +12,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: more workers than that only adds contention for PGlite and PostgreSQL.
     maxWorkers: 2,
+    globalSetup: ['src/testing/global-setup.ts'],
   },
 });

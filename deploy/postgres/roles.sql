@@ -1,7 +1,7 @@
 -- OpenVisit database and roles (PostgreSQL 15+).
 --
--- Run once as a superuser (or a role with CREATEROLE and CREATEDB), connected to any
--- existing database such as `postgres`. Safe to run again: it creates what is missing,
+-- Run once as a superuser, or as an admin role with CREATEROLE and CREATEDB (the usual
+-- case on managed PostgreSQL), connected to any existing database such as `postgres`. Safe to run again: it creates what is missing,
 -- resets both passwords and re-applies every grant.
 --
 --   psql "postgres://postgres@db-host/postgres" \
@@ -46,10 +46,32 @@ SELECT 'CREATE ROLE openvisit_app'
 WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'openvisit_app')
 \gexec
 
-ALTER ROLE openvisit_owner WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION
-  NOBYPASSRLS INHERIT PASSWORD :'owner_password';
-ALTER ROLE openvisit_app WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION
-  NOBYPASSRLS INHERIT PASSWORD :'app_password';
+-- New roles get NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS by default.
+-- Only LOGIN and the password are set here: a non-superuser admin may not even restate
+-- the superuser-only attributes. The check below refuses roles that carry more.
+ALTER ROLE openvisit_owner WITH LOGIN PASSWORD :'owner_password';
+ALTER ROLE openvisit_app WITH LOGIN PASSWORD :'app_password';
+
+DO $$
+BEGIN
+  IF EXISTS (
+    SELECT 1 FROM pg_roles
+    WHERE rolname IN ('openvisit_owner', 'openvisit_app')
+      AND (rolsuper OR rolbypassrls OR rolreplication OR rolcreaterole OR rolcreatedb)
+  ) THEN
+    RAISE EXCEPTION 'openvisit_owner and openvisit_app must not be superuser, replication, '
+      'bypassrls, createrole or createdb roles: fix them with ALTER ROLE as a superuser';
+  END IF;
+END
+$$;
+
+-- Managed services (RDS, Cloud SQL, Azure) run this as an admin that is not a superuser:
+-- it must be a member of openvisit_owner to create the database for it, hand it the schema
+-- and set its default privileges.
+SELECT 'GRANT openvisit_owner TO ' || quote_ident(current_user)
+WHERE NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+  AND NOT pg_has_role(current_user, 'openvisit_owner', 'MEMBER')
+\gexec
 
 -- A runaway query or a forgotten transaction must not hold locks that block migrations
 -- or other requests for long. The app may still lower these per transaction.

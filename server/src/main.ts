@@ -1,8 +1,8 @@
 import Fastify from 'fastify';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { openDatabase, type Database } from './db/client.js';
-import { migrate } from './db/migrate.js';
+import { openDatabase } from './db/client.js';
+import { migrateWithOwnerRole } from './db/migrate.js';
 import { DEMO_PASSWORD, demoAccounts, seedDemo } from './db/seed.js';
 import { metricsRoute } from './platform/metrics.js';
 import { connectRedis } from './platform/redis.js';
@@ -29,7 +29,12 @@ async function main() {
     (err) => bootLog.warn({ code: (err as { code?: string }).code }, 'database connection lost'),
   );
 
-  if (config.migrateOnStart) await runMigrations(config, database, bootLog);
+  if (config.migrateOnStart) {
+    bootLog.info(
+      await migrateWithOwnerRole(config.database, database),
+      'database migrations checked',
+    );
+  }
   if (config.demoSeed) {
     await seedDemo(database.db);
     printDemoAccounts();
@@ -55,24 +60,6 @@ async function main() {
   app.log.info({ role: config.role, database: database.kind }, `OpenVisit listening on ${address}`);
   if (config.role !== 'worker' && process.stdout.isTTY) {
     console.log(`\n  OpenVisit is running: http://localhost:${config.port}\n`);
-  }
-}
-
-async function runMigrations(
-  config: Config,
-  database: Database,
-  log: { info: (o: object, m: string) => void },
-) {
-  // Migrations run as the owner role when one is configured; the app role has no DDL.
-  const owner =
-    config.database.kind === 'postgresql' && config.database.migrationUrl !== config.database.url
-      ? await openDatabase({ kind: 'postgresql', url: config.database.migrationUrl, poolMax: 1 })
-      : undefined;
-  try {
-    const result = await migrate((owner ?? database).db);
-    log.info(result, 'database migrations checked');
-  } finally {
-    await owner?.close();
   }
 }
 

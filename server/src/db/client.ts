@@ -27,7 +27,7 @@ export interface Database {
 }
 
 export type DatabaseTarget =
-  | { kind: 'embedded'; dataDir: string | undefined }
+  | { kind: 'embedded'; dataDir: string | undefined; template?: Blob }
   | { kind: 'postgresql'; url: string; poolMax: number };
 
 export async function openDatabase(
@@ -35,15 +35,15 @@ export async function openDatabase(
   onPoolError: (err: Error) => void = () => {},
 ): Promise<Database> {
   return target.kind === 'embedded'
-    ? openEmbedded(target.dataDir)
+    ? openEmbedded(target.dataDir, target.template)
     : openPostgres(target.url, target.poolMax, onPoolError);
 }
 
 /** PGlite: PostgreSQL compiled to WASM; file-backed, or in memory when dataDir is undefined. */
-async function openEmbedded(dataDir: string | undefined): Promise<Database> {
+async function openEmbedded(dataDir: string | undefined, template?: Blob): Promise<Database> {
   // eslint-disable-next-line security/detect-non-literal-fs-filename -- operator's DATA_DIR
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
+  const client = await PGlite.create(dataDir, template ? { loadDataDir: template } : {});
   const db = drizzlePglite(client, { schema, casing: columnCasing }) as unknown as AppDatabase;
   return {
     kind: 'embedded',

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { openDatabase, type Database } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
@@ -57,6 +58,10 @@ export async function createTestDatabase(
   if (testServerUrl) {
     ({ name, url } = await createEmptyPostgresDatabase());
     database = await openDatabase({ kind: 'postgresql', url, poolMax: 4 });
+  } else if (options.migrate !== false && process.env.OV_TEST_PGLITE_TEMPLATE) {
+    // A copy of the already-migrated template made by global-setup.ts.
+    const template = new Blob([readFileSync(process.env.OV_TEST_PGLITE_TEMPLATE)]);
+    database = await openDatabase({ kind: 'embedded', dataDir: undefined, template });
   } else {
     database = await openDatabase({ kind: 'embedded', dataDir: undefined });
   }

@@ -13,6 +13,12 @@ export function describeError(error: unknown): ErrorDescription {
       message: `The request got no answer (${error.message}). The server may be stopped or restarting, or your network may be down.`,
     };
   }
+  if (error instanceof ApiProblem && isGatewayFailure(error)) {
+    return {
+      title: 'Cannot reach the OpenVisit server',
+      message: `The proxy in front of it answered ${error.status} ${error.title}. The server may be stopped or restarting.`,
+    };
+  }
   if (error instanceof ApiProblem) {
     const detail = error.detail ? ` ${error.detail}` : '';
     return {
@@ -30,4 +36,12 @@ export function describeError(error: unknown): ErrorDescription {
     title: 'Something went wrong',
     message: error instanceof Error ? error.message : 'An unknown error occurred.',
   };
+}
+
+/**
+ * Our server always answers errors as problem+json; a bare 502/503/504 comes from a proxy or
+ * load balancer in front of it that found no healthy server to forward to.
+ */
+function isGatewayFailure(error: ApiProblem): boolean {
+  return error.type === 'about:blank' && [502, 503, 504].includes(error.status);
 }
