@@ -5,7 +5,7 @@ import { openDatabase } from './db/client.js';
 import { migrateWithOwnerRole } from './db/migrate.js';
 import { DEMO_PASSWORD, demoAccounts, seedDemo } from './db/seed.js';
 import { metricsRoute } from './platform/metrics.js';
-import { connectRedis } from './platform/redis.js';
+import { connectRedis, redisConnected } from './platform/redis.js';
 
 /* eslint-disable no-console -- the process entry talks to the operator's terminal */
 
@@ -41,6 +41,9 @@ async function main() {
   }
 
   const redis = config.redisUrl ? connectRedis(config.redisUrl, bootLog) : undefined;
+  if (redis && !(await redisConnected(redis, 5_000))) {
+    bootLog.warn('redis not reachable yet; starting anyway, readiness reports it');
+  }
   const { app, metrics } = await buildApp({ config, database, redis });
 
   const metricsApp = config.metrics.port ? Fastify({ logger: false }) : undefined;

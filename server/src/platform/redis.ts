@@ -25,3 +25,22 @@ export function connectRedis(url: string, log: FastifyBaseLogger, keyPrefix = 'o
   });
   return redis;
 }
+
+/**
+ * Resolves once the first connection is up, or after `timeoutMs` regardless: a start-up
+ * with Redis down still proceeds (readiness reports it) instead of hanging.
+ */
+export function redisConnected(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      resolve(false);
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    redis.once('ready', onReady);
+  });
+}

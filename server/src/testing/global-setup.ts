@@ -4,7 +4,6 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { columnCasing } from '../db/casing.js';
-import type { AppDatabase } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
 import * as schema from '../db/schema/index.js';
 
@@ -17,7 +16,7 @@ export default async function setup() {
   if (process.env.TEST_DATABASE_URL) return;
   const dir = mkdtempSync(path.join(tmpdir(), 'ov-pglite-template-'));
   const client = await PGlite.create();
-  await migrate(drizzle(client, { schema, casing: columnCasing }) as unknown as AppDatabase);
+  await migrate(drizzle(client, { schema, casing: columnCasing }));
   const dump = await client.dumpDataDir('none');
   await client.close();
   const file = path.join(dir, 'migrated.tar');

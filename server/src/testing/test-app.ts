@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { buildApp, type BuiltApp } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
-import { connectRedis } from '../platform/redis.js';
+import { connectRedis, redisConnected } from '../platform/redis.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const testRedisUrl = process.env.TEST_REDIS_URL || undefined;
@@ -55,6 +55,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const silentLog = (await import('pino')).pino({ level: 'silent' });
   const redis = config.redisUrl ? connectRedis(config.redisUrl, silentLog, prefix) : undefined;
+  if (redis) await redisConnected(redis, 2_000);
   const built = await buildApp({ config, database: testDatabase.database, redis, logStream });
   return {
     ...built,
