@@ -12,69 +12,64 @@ const postgresUrl = z
   .url()
   .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// or postgresql:// URL');
 
-const envSchema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    HOST: z.string().min(1).default('127.0.0.1'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    DATABASE_URL: postgresUrl.optional(),
-    MIGRATION_DATABASE_URL: postgresUrl.optional(),
-    DATA_DIR: z.string().min(1).default('./data'),
-    DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(12),
-    MIGRATE_ON_START: booleanString.default(true),
-    REDIS_URL: z
-      .url()
-      .refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// or rediss:// URL')
-      .optional(),
-    LOG_LEVEL: z
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-      .default('info'),
-    CORS_ORIGINS: z
-      .string()
-      .default('')
-      .transform((s) =>
-        s
-          .split(',')
-          .map((o) => o.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.url())),
-    TRUST_PROXY: z
-      .string()
-      .default('false')
-      .transform((v, ctx) => {
-        if (v === 'true') return true as const;
-        if (v === 'false') return false as const;
-        const hops = Number(v);
-        if (Number.isInteger(hops) && hops >= 0) return hops;
-        ctx.addIssue({ code: 'custom', message: 'must be true, false or a hop count' });
-        return z.NEVER;
-      }),
-    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-    METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
-    RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(300),
-    RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
-    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
-    DEMO_SEED: booleanString.optional(),
-    WEB_DIST_DIR: z.string().default(path.join(serverRoot, '..', 'web', 'dist')),
-    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
-  })
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV === 'production' && !env.METRICS_TOKEN && !env.METRICS_PORT) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['METRICS_TOKEN'],
-        message: 'production needs METRICS_TOKEN or METRICS_PORT so /metrics is not public',
-      });
-    }
-    if (env.MIGRATION_DATABASE_URL && !env.DATABASE_URL) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['MIGRATION_DATABASE_URL'],
-        message: 'only meaningful together with DATABASE_URL',
-      });
-    }
-  });
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: postgresUrl.optional(),
+  MIGRATION_DATABASE_URL: postgresUrl.optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(12),
+  MIGRATE_ON_START: booleanString.default(true),
+  REDIS_URL: z
+    .url()
+    .refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// or rediss:// URL')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url())),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v, ctx) => {
+      if (v === 'true') return true as const;
+      if (v === 'false') return false as const;
+      const hops = Number(v);
+      if (Number.isInteger(hops) && hops >= 0) return hops;
+      ctx.addIssue({ code: 'custom', message: 'must be true, false or a hop count' });
+      return z.NEVER;
+    }),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(300),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  DEMO_SEED: booleanString.optional(),
+  WEB_DIST_DIR: z.string().default(path.join(serverRoot, '..', 'web', 'dist')),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+});
+
+/** Rules across variables, checked on the raw values so they are reported with the rest. */
+function crossChecks(source: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  if (source.NODE_ENV === 'production' && !source.METRICS_TOKEN && !source.METRICS_PORT) {
+    problems.push(
+      'METRICS_TOKEN: production needs METRICS_TOKEN or METRICS_PORT so /metrics is not public',
+    );
+  }
+  if (source.MIGRATION_DATABASE_URL && !source.DATABASE_URL) {
+    problems.push('MIGRATION_DATABASE_URL: only meaningful together with DATABASE_URL');
+  }
+  return problems;
+}
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -127,6 +122,7 @@ export function loadConfig(
       problems.push(`${name}: ${issue.message}`);
     }
   }
+  problems.push(...crossChecks(source));
   const role = parseRole(argv);
   if (role !== 'all' && role !== 'api' && role !== 'worker') {
     problems.push(`--role: must be all, api or worker (got "${role}")`);

@@ -27,9 +27,20 @@ export interface RouteRecord {
 export function collectRoutes(app: FastifyInstance): RouteRecord[] {
   const routes: RouteRecord[] = [];
   app.addHook('onRoute', (route) => {
+    // CORS preflight (`OPTIONS *`, added by @fastify/cors) carries no data.
+    if (route.method === 'OPTIONS' && route.url === '*') {
+      route.config = { ...route.config, access: { rule: 'public' } };
+    }
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
-      routes.push({ method, url: route.url, access: route.config?.access });
+      // Read lazily: hooks of inner scopes (markRoutesPublic) run after this one.
+      routes.push({
+        method,
+        url: route.url,
+        get access() {
+          return route.config?.access;
+        },
+      });
     }
   });
   return routes;

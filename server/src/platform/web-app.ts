@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -37,8 +38,11 @@ export async function registerWebApp(
       },
     });
   });
+  // The shell is small and changes only with a deploy (a restart): keep it in memory.
+  // eslint-disable-next-line security/detect-non-literal-fs-filename -- operator's WEB_DIST_DIR
+  const indexHtml = await readFile(path.join(distDir, 'index.html'));
   return (_request, reply) =>
-    reply.header('cache-control', REVALIDATE).sendFile('index.html', distDir);
+    reply.header('cache-control', REVALIDATE).type('text/html; charset=utf-8').send(indexHtml);
 }
 
 /** Client-side routes: a browser navigation (GET accepting HTML) outside the API. */

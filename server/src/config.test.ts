@@ -1,0 +1,81 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const load = (env: Record<string, string>, argv: string[] = []) => loadConfig(env, argv);
+
+function problemsOf(env: Record<string, string>, argv: string[] = []): string[] {
+  try {
+    load(env, argv);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a configuration error');
+}
+
+describe('configuration', () => {
+  it('starts on the embedded database with safe defaults', () => {
+    const config = load({});
+    expect(config).toMatchObject({
+      env: 'development',
+      role: 'all',
+      host: '127.0.0.1',
+      port: 3000,
+      database: { kind: 'embedded', dataDir: path.resolve('./data') },
+      migrateOnStart: true,
+      demoSeed: true,
+      corsOrigins: [],
+      trustProxy: false,
+    });
+  });
+
+  it('reads PostgreSQL, a separate migration role and Redis', () => {
+    const config = load(
+      {
+        DATABASE_URL: 'postgres://openvisit_app@db/openvisit',
+        MIGRATION_DATABASE_URL: 'postgres://openvisit_owner@db/openvisit',
+        REDIS_URL: 'redis://cache:6379',
+        CORS_ORIGINS: 'https://a.test, https://b.test',
+        TRUST_PROXY: '1',
+      },
+      ['--role=api'],
+    );
+    expect(config.role).toBe('api');
+    expect(config.database).toMatchObject({
+      kind: 'postgresql',
+      url: 'postgres://openvisit_app@db/openvisit',
+      migrationUrl: 'postgres://openvisit_owner@db/openvisit',
+    });
+    expect(config.redisUrl).toBe('redis://cache:6379');
+    expect(config.corsOrigins).toEqual(['https://a.test', 'https://b.test']);
+    expect(config.trustProxy).toBe(1);
+  });
+
+  it('lists every problem at once, naming each variable', () => {
+    const problems = problemsOf(
+      {
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://nope',
+        REDIS_URL: 'not a url',
+        LOG_LEVEL: 'loud',
+        NODE_ENV: 'production',
+      },
+      ['--role=everything'],
+    );
+    const text = problems.join('\n');
+    for (const name of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'LOG_LEVEL', '--role']) {
+      expect(text).toContain(name);
+    }
+    expect(problems.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('keeps /metrics private in production', () => {
+    expect(problemsOf({ NODE_ENV: 'production' }).join()).toContain('METRICS_TOKEN');
+    expect(load({ NODE_ENV: 'production', METRICS_PORT: '9464' }).demoSeed).toBe(false);
+  });
+
+  it('refuses split roles on the single-process embedded database', () => {
+    expect(problemsOf({}, ['--role=worker']).join()).toContain('DATABASE_URL');
+  });
+});
