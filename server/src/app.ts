@@ -72,6 +72,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     trustProxy: trustProxy(config.trustProxy),
     bodyLimit: config.bodyLimitBytes,
     return503OnClosing: true,
+    // One line per request (logged in onResponse below) instead of Fastify's two.
+    disableRequestLogging: true,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -81,6 +83,12 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { req: request, res: reply, responseTime: Math.round(reply.elapsedTime * 10) / 10 },
+      'request completed',
+    );
   });
   registerSecurityHeaders(app, production);
   app.setErrorHandler(errorHandler);

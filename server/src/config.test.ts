@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, configVariables, loadConfig } from './config.js';
 
 const load = (env: Record<string, string>, argv: string[] = []) => loadConfig(env, argv);
 
@@ -15,6 +16,12 @@ function problemsOf(env: Record<string, string>, argv: string[] = []): string[] 
 }
 
 describe('configuration', () => {
+  it('documents every variable in .env.example', () => {
+    const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+    const documented = [...example.matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+    expect([...configVariables].sort()).toEqual([...new Set(documented)].sort());
+  });
+
   it('starts on the embedded database with safe defaults', () => {
     const config = load({});
     expect(config).toMatchObject({

@@ -57,6 +57,9 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 });
 
+/** Every environment variable the server reads; .env.example documents each (tested). */
+export const configVariables = Object.keys(envSchema.shape);
+
 /** Rules across variables, checked on the raw values so they are reported with the rest. */
 function crossChecks(source: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
