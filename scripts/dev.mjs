@@ -33,4 +33,6 @@ function shutdown(code) {
 }
 process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
-process.stdout.write('\n  OpenVisit dev: open http://localhost:5173 (API on http://localhost:3000)\n\n');
+process.stdout.write(
+  '\n  OpenVisit dev: open http://localhost:5173 (API on http://localhost:3000)\n\n',
+);
