@@ -91,7 +91,8 @@ ALTER DATABASE :"db_name" OWNER TO openvisit_owner;
 REVOKE ALL ON DATABASE :"db_name" FROM PUBLIC;
 GRANT CONNECT ON DATABASE :"db_name" TO openvisit_app;
 -- The owner keeps every database privilege as owner: CREATE lets migrations add schemas
--- (drizzle keeps its journal in schema `drizzle`) and trusted extensions.
+-- and trusted extensions. The migration journal (public.schema_migrations) is the owner's
+-- alone: the migration runner revokes the app role's privileges on it at every start.
 
 -- Schema and object privileges, inside the database ------------------------------------
 

@@ -5,7 +5,7 @@ import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -19,7 +19,7 @@ import type { Database } from './db/client.js';
 import { clinicRoutes } from './modules/clinics/routes.js';
 import { createClinicService } from './modules/clinics/service.js';
 import { healthRoutes } from './modules/health/routes.js';
-import { createHealthService, type Probe } from './modules/health/service.js';
+import { CHECK_TIMEOUT_MS, createHealthService, type Probe } from './modules/health/service.js';
 import { systemRoutes } from './modules/system/routes.js';
 import {
   collectRoutes,
@@ -33,6 +33,7 @@ import { trackAllowedMethods } from './platform/method-not-allowed.js';
 import { metricsRoute, registerMetrics, type Metrics } from './platform/metrics.js';
 import { registerSecurityHeaders } from './platform/security-headers.js';
 import { isAppNavigation, registerWebApp } from './platform/web-app.js';
+import { withTimeout } from './platform/with-timeout.js';
 import { version } from './version.js';
 
 /** Everything with a side effect that the app needs, built once by main.ts (or a test). */
@@ -71,9 +72,10 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     requestIdHeader: false,
     trustProxy: trustProxy(config.trustProxy),
     bodyLimit: config.bodyLimitBytes,
-    return503OnClosing: true,
+    // Requests arriving during shutdown get a problem+json 503 from the hook below.
+    return503OnClosing: false,
     // One line per request (logged in onResponse below) instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -81,8 +83,19 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const routes = collectRoutes(app);
   const allowedMethods = trackAllowedMethods(app);
 
+  // While shutting down, refuse new requests and tell each client to drop its keep-alive
+  // connection after the response it is waiting for; otherwise close() would wait for
+  // idle sockets to time out.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    if (closing) throw new AppError('service-unavailable', 'The server is restarting; retry.');
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) void reply.header('connection', 'close');
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
@@ -108,10 +121,15 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     ...(redis ? { redis, nameSpace: 'rate-limit:' } : {}),
     // A Redis outage must not take the API down; readiness reports it instead.
     skipOnError: true,
+    // The web app's static files are public and cacheable; one page load fetches several,
+    // which must not eat the per-client API budget.
+    allowList: (request) => request.routeOptions.config.routeGroup === 'web-app',
     errorResponseBuilder: (_request, context) =>
       new AppError('rate-limited', `Try again in ${Math.ceil(context.ttl / 1000)} seconds.`),
   });
-  app.addHook('preHandler', enforceAccess);
+  // Before the body is even parsed: a caller without access learns nothing, not even
+  // which fields a route expects.
+  app.addHook('onRequest', enforceAccess);
 
   // Registered before any route so the OpenAPI document sees every one of them.
   if (config.role !== 'worker') {
@@ -131,15 +149,15 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const metrics = registerMetrics(app, () => database.poolStats());
   if (!config.metrics.port) metricsRoute(app, metrics, config.metrics.token);
 
-  const probes: Record<string, Probe> = { database: () => database.ping(health.timeoutMs) };
-  if (redis) probes.redis = async () => void (await withTimeout(redis.ping(), health.timeoutMs));
+  const probes: Record<string, Probe> = { database: () => database.ping(CHECK_TIMEOUT_MS) };
+  if (redis) probes.redis = async () => void (await withTimeout(redis.ping(), CHECK_TIMEOUT_MS));
   const health = createHealthService(probes);
   await app.register(healthRoutes, { health });
 
   let appFallback: Awaited<ReturnType<typeof registerWebApp>> = undefined;
   if (config.role !== 'worker') {
     await app.register(async (docs) => {
-      markRoutesPublic(docs);
+      markRoutesPublic(docs, 'api-docs');
       await docs.register(swaggerUi, { routePrefix: '/api/docs' });
     });
     app.get(
@@ -154,7 +172,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     appFallback = await registerWebApp(app, config.webDistDir);
   }
 
-  app.setNotFoundHandler((request, reply) => {
+  // Unmatched requests count against the rate limit too (scanners probe unknown paths).
+  app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) => {
     if (appFallback && isAppNavigation(request)) return appFallback(request, reply);
     const allowed = allowedMethods(request.url.split('?')[0] ?? '/');
     if (allowed.length) {
@@ -173,14 +192,4 @@ function trustProxy(
   setting: boolean | number,
 ): boolean | ((address: string, hop: number) => boolean) {
   return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('timeout')), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }

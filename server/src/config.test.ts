@@ -77,6 +77,19 @@ describe('configuration', () => {
     expect(problems.length).toBeGreaterThanOrEqual(5);
   });
 
+  it('treats an empty variable as unset', () => {
+    const config = load({ REDIS_URL: '', METRICS_PORT: '', DATABASE_URL: '', DEMO_SEED: '' });
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.database.kind).toBe('embedded');
+  });
+
+  it('never seeds demo accounts into PostgreSQL unless asked to', () => {
+    expect(load({ DATABASE_URL: 'postgres://app@db/openvisit' }).demoSeed).toBe(false);
+    expect(load({ DATABASE_URL: 'postgres://app@db/openvisit', DEMO_SEED: 'true' }).demoSeed).toBe(
+      true,
+    );
+  });
+
   it('keeps /metrics private in production', () => {
     expect(problemsOf({ NODE_ENV: 'production' }).join()).toContain('METRICS_TOKEN');
     expect(load({ NODE_ENV: 'production', METRICS_PORT: '9464' }).demoSeed).toBe(false);

@@ -74,7 +74,9 @@ function crossChecks(source: NodeJS.ProcessEnv): string[] {
   return problems;
 }
 
-export type Role = 'all' | 'api' | 'worker';
+/** `migrate` applies pending migrations and exits (a deploy step, e.g. a Kubernetes Job). */
+export type Role = 'all' | 'api' | 'worker' | 'migrate';
+const roles: readonly string[] = ['all', 'api', 'worker', 'migrate'];
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -117,6 +119,8 @@ export function loadConfig(
   source: NodeJS.ProcessEnv = process.env,
   argv: readonly string[] = process.argv,
 ): Config {
+  // `VAR=` (as env files and compose pass an unset value) means "use the default".
+  source = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
   const problems: string[] = [];
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
@@ -127,10 +131,10 @@ export function loadConfig(
   }
   problems.push(...crossChecks(source));
   const role = parseRole(argv);
-  if (role !== 'all' && role !== 'api' && role !== 'worker') {
-    problems.push(`--role: must be all, api or worker (got "${role}")`);
+  if (!roles.includes(role)) {
+    problems.push(`--role: must be all, api, worker or migrate (got "${role}")`);
   }
-  if (parsed.success && !parsed.data.DATABASE_URL && role !== 'all') {
+  if (parsed.success && !parsed.data.DATABASE_URL && (role === 'api' || role === 'worker')) {
     problems.push(
       `--role=${role}: the embedded database serves one process only; set DATABASE_URL to split roles`,
     );
@@ -159,8 +163,9 @@ export function loadConfig(
     metrics: { token: env.METRICS_TOKEN, port: env.METRICS_PORT },
     rateLimit: { max: env.RATE_LIMIT_MAX, windowMs: env.RATE_LIMIT_WINDOW_MS },
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
-    // Demo data only where nobody would mistake it for real patients.
-    demoSeed: env.DEMO_SEED ?? env.NODE_ENV === 'development',
+    // Demo accounts (with a published password) only on a development laptop's embedded
+    // database, never by default on a PostgreSQL server that may hold real patients.
+    demoSeed: env.DEMO_SEED ?? (env.NODE_ENV === 'development' && !env.DATABASE_URL),
     webDistDir: path.resolve(env.WEB_DIST_DIR),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   };

@@ -84,6 +84,13 @@ describe('process entry (main.ts)', () => {
     expect(await s.exited).toBe(0);
   });
 
+  it('applies migrations and exits with --role=migrate (a deploy step)', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'ov migrate '));
+    const s = start({ DATA_DIR: dataDir, LOG_LEVEL: 'info' }, ['--role=migrate']);
+    expect(await s.exited).toBe(0);
+    expect(s.output()).toContain('database migrated');
+  });
+
   it.runIf(onPostgres)(
     'lets several instances start at once on one PostgreSQL database',
     async () => {

@@ -1,9 +1,12 @@
 import Fastify from 'fastify';
+import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/client.js';
 import { migrateWithOwnerRole } from './db/migrate.js';
 import { DEMO_PASSWORD, demoAccounts, seedDemo } from './db/seed.js';
+import { errorHandler } from './platform/errors.js';
+import { loggerOptions } from './platform/logger.js';
 import { metricsRoute } from './platform/metrics.js';
 import { connectRedis, redisConnected } from './platform/redis.js';
 
@@ -21,7 +24,7 @@ async function main() {
     throw err;
   }
 
-  const bootLog = Fastify({ logger: { level: config.logLevel } }).log;
+  const bootLog = pino(loggerOptions(config.logLevel));
   const database = await openDatabase(
     config.database.kind === 'embedded'
       ? { kind: 'embedded', dataDir: config.database.dataDir }
@@ -29,6 +32,11 @@ async function main() {
     (err) => bootLog.warn({ code: (err as { code?: string }).code }, 'database connection lost'),
   );
 
+  if (config.role === 'migrate') {
+    bootLog.info(await migrateWithOwnerRole(config.database, database), 'database migrated');
+    await database.close();
+    return;
+  }
   if (config.migrateOnStart) {
     bootLog.info(
       await migrateWithOwnerRole(config.database, database),
@@ -48,6 +56,7 @@ async function main() {
 
   const metricsApp = config.metrics.port ? Fastify({ logger: false }) : undefined;
   if (metricsApp) {
+    metricsApp.setErrorHandler(errorHandler);
     metricsRoute(metricsApp, metrics, config.metrics.token);
     await metricsApp.listen({ host: config.host, port: config.metrics.port! });
   }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** RFC 9457 problem details, as every error response of the API is shaped. */
 export const fieldErrorSchema = z.object({
-  /** Dotted path of the offending field, e.g. `body.email` or `query.limit`. */
+  /** Dotted path of the offending field, e.g. `body.email`, `query.limit`, `params.slug`. */
   path: z.string(),
   message: z.string(),
 });

@@ -39,6 +39,20 @@ export async function migrate(
         created_at bigint not null unique,
         applied_at timestamptz not null default now()
       )`);
+    // The journal belongs to the owner alone: default privileges would otherwise let the
+    // app role rewrite which migrations count as applied.
+    await tx.execute(sql`
+      do $$
+      declare r record;
+      begin
+        for r in
+          select distinct grantee from information_schema.role_table_grants
+          where table_schema = current_schema() and table_name = 'schema_migrations'
+            and grantee not in (current_user, 'PUBLIC')
+        loop
+          execute format('revoke all on schema_migrations from %I', r.grantee);
+        end loop;
+      end $$`);
     // Both drivers return `{ rows }`; the shared handle type cannot say so.
     const result: unknown = await tx.execute(
       sql`select hash, created_at from schema_migrations order by created_at`,

@@ -71,6 +71,15 @@ describe.runIf(onPostgres)('least-privilege database roles', () => {
     );
     expect(result.applied).toBe(result.total);
 
+    // The migration journal is the owner's alone.
+    expect(
+      sqlState(
+        await app.db
+          .execute(sql`insert into schema_migrations (hash, created_at) values ('forged', 1)`)
+          .catch((err: unknown) => err),
+      ),
+    ).toBe('42501');
+
     await app.db
       .insert(organizations)
       .values({ slug: 'roles-check', name: 'Roles check', timezone: 'UTC' });

@@ -14,6 +14,11 @@ export type AccessRule = { rule: 'public' } | { rule: 'metrics' };
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: AccessRule;
+    /**
+     * Groups the many routes a plugin registers (one per static file) under one metrics
+     * label, so the series count does not grow with every deploy.
+     */
+    routeGroup?: string;
   }
 }
 
@@ -21,6 +26,7 @@ export interface RouteRecord {
   method: string;
   url: string;
   access: AccessRule | undefined;
+  routeGroup: string | undefined;
 }
 
 /** Records every route with its declared rule so tests can enumerate them. */
@@ -40,16 +46,22 @@ export function collectRoutes(app: FastifyInstance): RouteRecord[] {
         get access() {
           return route.config?.access;
         },
+        get routeGroup() {
+          return route.config?.routeGroup;
+        },
       });
     }
   });
   return routes;
 }
 
-/** Marks the routes a third-party plugin registers (static files, API docs) as public. */
-export function markRoutesPublic(scope: FastifyInstance) {
+/**
+ * Marks the routes a third-party plugin registers (static files, API docs) as public and
+ * groups them under one name; the route inventory test lists the groups it expects.
+ */
+export function markRoutesPublic(scope: FastifyInstance, routeGroup: string) {
   scope.addHook('onRoute', (route) => {
-    route.config = { ...route.config, access: { rule: 'public' } };
+    route.config = { ...route.config, access: { rule: 'public' }, routeGroup };
   });
 }
 

@@ -77,26 +77,43 @@ const fastifyCodes: Record<string, ProblemCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload-too-large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad-request',
-  FST_ERR_CTP_INVALID_TYPE: 'bad-request',
   FST_ERR_VALIDATION: 'validation',
 };
 
+/** For errors raised by plugins with only a status code. */
+const codeByStatus: Record<number, ProblemCode> = {
+  400: 'bad-request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  406: 'not-acceptable',
+  409: 'conflict',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  429: 'rate-limited',
+  503: 'service-unavailable',
+};
+
 function codeForStatus(status: number): ProblemCode {
-  const match = (Object.keys(problemCatalog) as ProblemCode[]).find(
-    (code) => problemCatalog[code].status === status,
-  );
-  return match ?? (status >= 500 ? 'internal' : 'bad-request');
+  return codeByStatus[status] ?? (status >= 500 ? 'internal' : 'bad-request');
 }
+
+/** Fastify names the query-string context `querystring`; clients know it as `query`. */
+const contextName = (context: string) => (context === 'querystring' ? 'query' : context);
 
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof AppError) {
+    if (error.status >= 500 && error.code !== 'service-unavailable') {
+      request.log.error({ err: error }, 'server error');
+    }
     if (error.headers) void reply.headers(error.headers);
     return sendProblem(reply, error.code, error.detail, error.fieldErrors);
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const context = error.validationContext ?? 'body';
     const errors = error.validation.map((v) => ({
-      path: [context, ...v.instancePath.split('/').filter(Boolean)].join('.'),
+      path: [contextName(context), ...v.instancePath.split('/').filter(Boolean)].join('.'),
       message: v.message ?? 'invalid',
     }));
     return sendProblem(reply, 'validation', 'One or more fields are not valid.', errors);

@@ -46,7 +46,7 @@ export function registerMetrics(app: FastifyInstance, poolStats: () => PoolStats
   app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
     const labels = {
       method: request.method,
-      route: request.routeOptions.url ?? 'unmatched',
+      route: request.routeOptions.config.routeGroup ?? request.routeOptions.url ?? 'unmatched',
       status_code: String(reply.statusCode),
     };
     requests.inc(labels);

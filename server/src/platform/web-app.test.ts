@@ -47,5 +47,18 @@ describe('serving the built web app', () => {
     expect(api.headers['content-type']).toMatch(/^application\/problem\+json/);
     const asset = await get('/assets/missing.js', '*/*');
     expect(asset.statusCode).toBe(404);
+    // Even when a browser asks for HTML, these are not client-side routes.
+    for (const url of ['/api', '/assets/missing.js', '/robots.txt', '/health/nope']) {
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(404);
+      expect(res.headers['content-type'], url).toMatch(/^application\/problem\+json/);
+    }
+  });
+
+  it('groups static files under one metrics label and one route group', async () => {
+    await get('/assets/main-3f9a1c.js', '*/*');
+    const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toContain('route="web-app"');
+    expect(metrics.body).not.toContain('main-3f9a1c');
   });
 });

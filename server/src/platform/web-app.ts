@@ -24,7 +24,7 @@ export async function registerWebApp(
     return undefined;
   }
   await app.register(async (scope) => {
-    markRoutesPublic(scope);
+    markRoutesPublic(scope, 'web-app');
     await scope.register(fastifyStatic, {
       root: distDir,
       wildcard: false,
@@ -48,7 +48,10 @@ export async function registerWebApp(
 /** Client-side routes: a browser navigation (GET accepting HTML) outside the API. */
 export function isAppNavigation(request: FastifyRequest): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
-  const url = request.url;
-  if (url.startsWith('/api/') || url.startsWith('/health/') || url === '/metrics') return false;
+  const path = request.url.split('?')[0] ?? '/';
+  const firstSegment = path.split('/')[1] ?? '';
+  if (['api', 'health', 'metrics', 'assets'].includes(firstSegment)) return false;
+  // A missing file (favicon.ico, robots.txt) is a 404, not the app.
+  if (path.slice(path.lastIndexOf('/')).includes('.')) return false;
   return (request.headers.accept ?? '').includes('text/html');
 }

@@ -2,7 +2,7 @@ import type { DependencyCheck, Readiness } from '@openvisit/contracts';
 
 export type Probe = () => Promise<void>;
 
-const CHECK_TIMEOUT_MS = 2_000;
+export const CHECK_TIMEOUT_MS = 2_000;
 
 /**
  * Readiness asks each dependency for a real round trip, concurrently, so a load balancer
@@ -21,7 +21,6 @@ export function createHealthService(probes: Record<string, Probe>, startedAt = D
   }
 
   return {
-    timeoutMs: CHECK_TIMEOUT_MS,
     liveness: () => ({ status: 'live' as const, uptimeSeconds: (Date.now() - startedAt) / 1000 }),
     async readiness(): Promise<Readiness> {
       const names = Object.keys(probes);
