@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { FieldError, Problem } from '@openvisit/contracts';
+import { isDatabaseUnavailable } from './database-errors.js';
 
 /**
  * The catalog of every problem the API can answer with (RFC 9457). Handlers throw
@@ -127,6 +128,11 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     return sendProblem(reply, codeForStatus(status), error.message);
+  }
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ err: error }, 'database unavailable');
+    void reply.header('retry-after', '5');
+    return sendProblem(reply, 'service-unavailable', 'The database is unavailable; retry shortly.');
   }
   // Unexpected: log the error itself (never the request body) and say nothing specific.
   request.log.error({ err: error }, 'unhandled error');

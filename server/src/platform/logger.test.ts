@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from './errors.js';
 import { buildTestApp, type TestApp } from '../testing/test-app.js';
@@ -9,6 +10,7 @@ const canaries = {
   query: 'canary-patient-name-Zyxwv',
   body: 'canary-body-dob-1961-02-03',
   pgDetail: 'canary-row-value-maria@example.test',
+  dbParam: 'canary-query-param-Okonkwo',
 };
 
 describe('logging', () => {
@@ -21,6 +23,12 @@ describe('logging', () => {
         code: '23505',
         detail: `Key (email)=(${canaries.pgDetail}) already exists.`,
       });
+    });
+    t.app.post('/api/test-db-fail', { config: { access: { rule: 'public' } } }, async () => {
+      // A real failing query whose parameter is patient data: PostgreSQL echoes the value
+      // in its message and drizzle lists every parameter in its own.
+      await t.testDatabase.database.db.execute(sql`select ${canaries.dbParam}::int`);
+      return {};
     });
     t.app.post('/api/test-app-error', { config: { access: { rule: 'public' } } }, async () => {
       throw new AppError('conflict');
@@ -45,6 +53,9 @@ describe('logging', () => {
     // The client learns nothing about the internals either.
     expect(failed.body).not.toContain('duplicate key');
     expect(failed.json()).toMatchObject({ type: '/problems/internal' });
+    const dbFailed = await t.app.inject({ method: 'POST', url: '/api/test-db-fail' });
+    expect(dbFailed.statusCode).toBe(500);
+    expect(dbFailed.body).not.toContain(canaries.dbParam);
 
     const all = t.rawLogs.join('\n');
     expect(t.rawLogs.length).toBeGreaterThan(3);
@@ -52,6 +63,9 @@ describe('logging', () => {
     // The fault itself is still diagnosable.
     expect(all).toContain('duplicate key value violates unique constraint');
     expect(all).toContain('23505');
+    // ...including the failed query, by its SQL state and text without parameters.
+    expect(all).toContain('"sqlState":"22P02"');
+    expect(all).toContain('Failed query: select $1::int');
   });
 
   it('logs the path and request id of each request', async () => {

@@ -1,5 +1,6 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { FastifyRequest } from 'fastify';
+import { databaseFault, loggableError } from './database-errors.js';
 
 /**
  * Keys that must never reach a log line, wherever they appear in a logged object. Request
@@ -46,14 +47,14 @@ export function loggerOptions(
         remoteAddress: req.ip,
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      // pino's default error serializer copies every enumerable property; PostgreSQL errors
-      // carry the offending row values in `detail`, so keep only what diagnoses the fault.
+      // pino's default error serializer copies every enumerable property; database errors
+      // carry query parameters and row values, so keep only what diagnoses the fault.
       err: (err: Error & { code?: unknown; statusCode?: unknown }) => ({
         type: err.name,
-        message: err.message,
+        ...loggableError(err),
         code: typeof err.code === 'string' ? err.code : undefined,
         statusCode: typeof err.statusCode === 'number' ? err.statusCode : undefined,
-        stack: err.stack ?? '',
+        db: databaseFault(err),
       }),
     },
   };

@@ -77,6 +77,11 @@ describe('health', () => {
       const down = await ready(t);
       expect(down.statusCode).toBe(503);
       expect(down.json()).toMatchObject({ status: 'not_ready', failing: ['database'] });
+      // A data route says "unavailable, retry" (503), not "internal error" (500).
+      const read = await t.app.inject({ method: 'GET', url: '/api/clinics/any-clinic' });
+      expect(read.statusCode).toBe(503);
+      expect(read.json()).toMatchObject({ type: '/problems/service-unavailable' });
+      expect(read.headers['retry-after']).toBe('5');
 
       await proxy.restore();
       // No restart: the pool opens new connections once the server answers again.
