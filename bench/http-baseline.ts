@@ -63,6 +63,8 @@ async function main() {
       DATA_DIR: dataDir,
       DEMO_SEED: 'true',
       METRICS_PORT: String(await freePort()),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      SMTP_URL: 'smtp://127.0.0.1:2525', // required in production; the benchmark sends no mail
       RATE_LIMIT_MAX: '100000000',
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', // as in production: two log lines per request
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),

@@ -92,7 +92,8 @@ REVOKE ALL ON DATABASE :"db_name" FROM PUBLIC;
 GRANT CONNECT ON DATABASE :"db_name" TO openvisit_app;
 -- The owner keeps every database privilege as owner: CREATE lets migrations add schemas
 -- and trusted extensions. The migration journal (public.schema_migrations) is the owner's
--- alone: the migration runner revokes the app role's privileges on it at every start.
+-- alone: every migration run (at start, or `--role=migrate`) revokes all privileges on it
+-- from every other role.
 
 -- Schema and object privileges, inside the database ------------------------------------
 
@@ -105,7 +106,9 @@ REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 REVOKE ALL ON SCHEMA public FROM openvisit_app;
 GRANT USAGE ON SCHEMA public TO openvisit_app;
 
--- Objects that already exist (a re-run after migrations have been applied).
+-- Objects that already exist (a re-run after migrations have been applied). This includes
+-- the migration journal; the next migration run takes that grant back, so run
+-- `node server/dist/main.js --role=migrate` after re-running this script.
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO openvisit_app;
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO openvisit_app;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO openvisit_app;

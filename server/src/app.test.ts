@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from './testing/test-app.js';
+import { buildTestApp, sameOrigin, type TestApp } from './testing/test-app.js';
 
 // The HTTP baseline every route inherits: problem+json errors, request ids, headers.
 describe('HTTP baseline', () => {
@@ -109,7 +109,7 @@ describe('HTTP body handling', () => {
     t.app.inject({
       method: 'POST',
       url: '/api/test-echo',
-      headers: { 'content-type': contentType },
+      headers: { 'content-type': contentType, ...sameOrigin },
       payload,
     });
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import compress from '@fastify/compress';
+import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -22,11 +23,19 @@ import { healthRoutes } from './modules/health/routes.js';
 import { CHECK_TIMEOUT_MS, createHealthService, type Probe } from './modules/health/service.js';
 import { systemRoutes } from './modules/system/routes.js';
 import {
+  accessHook,
   collectRoutes,
-  enforceAccess,
   markRoutesPublic,
   type RouteRecord,
 } from './platform/access.js';
+import { systemClock, type Clock } from './platform/clock.js';
+import { csrfHook } from './platform/csrf.js';
+import type { Mailer } from './platform/mail/mailer.js';
+import { createOutboxMailer } from './platform/mail/outbox-mailer.js';
+import { createAccountService } from './modules/identity/account-service.js';
+import { identityRoutes } from './modules/identity/routes.js';
+import { readSessionToken } from './modules/identity/session-cookie.js';
+import { createSessionService } from './modules/identity/session-service.js';
 import { AppError, errorHandler, sendProblem } from './platform/errors.js';
 import { loggerOptions } from './platform/logger.js';
 import { trackAllowedMethods } from './platform/method-not-allowed.js';
@@ -41,6 +50,9 @@ export interface AppDeps {
   config: Config;
   database: Database;
   redis?: Redis | undefined;
+  /** Outbox in the database unless given (main.ts passes SMTP when configured). */
+  mailer?: Mailer | undefined;
+  clock?: Clock;
   /** Where logs go; stdout unless a test captures them. */
   logStream?: DestinationStream;
 }
@@ -105,6 +117,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   });
   registerSecurityHeaders(app, production);
   app.setErrorHandler(errorHandler);
+  await app.register(cookie);
+  app.decorateRequest('actor', undefined);
 
   await app.register(cors, {
     // No CORS headers at all unless origins are listed: the web app is same-origin.
@@ -127,9 +141,30 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     errorResponseBuilder: (_request, context) =>
       new AppError('rate-limited', `Try again in ${Math.ceil(context.ttl / 1000)} seconds.`),
   });
+  const clock = deps.clock ?? systemClock;
+  const mailer = deps.mailer ?? createOutboxMailer(database.db);
+  const clinics = createClinicService(database.db);
+  const sessions = createSessionService(database.db, clock);
+  const accounts = createAccountService({
+    db: database.db,
+    clock,
+    mailer,
+    sessions,
+    clinics,
+    publicUrl: config.publicUrl,
+    log: app.log,
+  });
+
+  app.addHook('onRequest', csrfHook(config.corsOrigins));
   // Before the body is even parsed: a caller without access learns nothing, not even
   // which fields a route expects.
-  app.addHook('onRequest', enforceAccess);
+  app.addHook(
+    'onRequest',
+    accessHook(async (request) => {
+      const token = readSessionToken(request);
+      return token ? sessions.resolve(token) : undefined;
+    }),
+  );
 
   // Registered before any route so the OpenAPI document sees every one of them.
   if (config.role !== 'worker') {
@@ -168,7 +203,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     await app.register(systemRoutes, {
       info: { name: 'OpenVisit', version, demo: config.demoSeed, database: database.kind },
     });
-    await app.register(clinicRoutes, { clinics: createClinicService(database.db) });
+    await app.register(clinicRoutes, { clinics });
+    await app.register(identityRoutes, { accounts, sessions, production });
     appFallback = await registerWebApp(app, config.webDistDir);
   }
 

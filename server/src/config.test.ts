@@ -92,7 +92,23 @@ describe('configuration', () => {
 
   it('keeps /metrics private in production', () => {
     expect(problemsOf({ NODE_ENV: 'production' }).join()).toContain('METRICS_TOKEN');
-    expect(load({ NODE_ENV: 'production', METRICS_PORT: '9464' }).demoSeed).toBe(false);
+    expect(
+      load({
+        NODE_ENV: 'production',
+        METRICS_PORT: '9464',
+        PUBLIC_URL: 'https://visit.test',
+        SMTP_URL: 'smtps://relay.test',
+      }).demoSeed,
+    ).toBe(false);
+  });
+
+  it('requires the public address and a mail server in production', () => {
+    const text = problemsOf({ NODE_ENV: 'production', METRICS_PORT: '9464' }).join('\n');
+    expect(text).toContain('PUBLIC_URL');
+    expect(text).toContain('SMTP_URL');
+    expect(problemsOf({ MAIL_FROM: 'x@y.test\r\nBcc: all@evil.test' }).join()).toContain(
+      'MAIL_FROM',
+    );
   });
 
   it('refuses split roles on the single-process embedded database', () => {

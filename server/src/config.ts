@@ -55,6 +55,21 @@ const envSchema = z.object({
   DEMO_SEED: booleanString.optional(),
   WEB_DIST_DIR: z.string().default(path.join(serverRoot, '..', 'web', 'dist')),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  PUBLIC_URL: z
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL')
+    .optional(),
+  SMTP_URL: z
+    .url()
+    .refine((u) => /^smtps?:\/\//.test(u), 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .refine(
+      (v) => !/[\r\n]/.test(v) && /^(?:[^<>]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(v),
+      'must be an address, optionally with a name: Name <addr@host>',
+    )
+    .default('OpenVisit <no-reply@openvisit.invalid>'),
 });
 
 /** Every environment variable the server reads; .env.example documents each (tested). */
@@ -67,6 +82,14 @@ function crossChecks(source: NodeJS.ProcessEnv): string[] {
     problems.push(
       'METRICS_TOKEN: production needs METRICS_TOKEN or METRICS_PORT so /metrics is not public',
     );
+  }
+  if (source.NODE_ENV === 'production' && !source.SMTP_URL) {
+    problems.push(
+      'SMTP_URL: production needs a mail server; the database outbox is for development',
+    );
+  }
+  if (source.NODE_ENV === 'production' && !source.PUBLIC_URL) {
+    problems.push('PUBLIC_URL: production needs the public address used in emailed links');
   }
   if (source.MIGRATION_DATABASE_URL && !source.DATABASE_URL) {
     problems.push('MIGRATION_DATABASE_URL: only meaningful together with DATABASE_URL');
@@ -97,6 +120,9 @@ export interface Config {
   demoSeed: boolean;
   webDistDir: string;
   shutdownTimeoutMs: number;
+  /** Base of links in emails, e.g. https://visit.clinic.example (no trailing slash). */
+  publicUrl: string;
+  mail: { smtpUrl: string | undefined; from: string };
 }
 
 export class ConfigError extends Error {
@@ -168,5 +194,7 @@ export function loadConfig(
     demoSeed: env.DEMO_SEED ?? (env.NODE_ENV === 'development' && !env.DATABASE_URL),
     webDistDir: path.resolve(env.WEB_DIST_DIR),
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
   };
 }

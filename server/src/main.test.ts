@@ -10,6 +10,10 @@ import {
   onPostgres,
 } from './testing/test-database.js';
 
+// A real process on a file-backed embedded database runs initdb first: allow for a busy
+// 2-core machine rather than fail on a slow start.
+const PROCESS_TIMEOUT_MS = 120_000;
+
 const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 interface Started {
@@ -71,25 +75,33 @@ describe('process entry (main.ts)', () => {
     expect(text.match(/Invalid configuration/g)).toHaveLength(1);
   });
 
-  it('starts on the embedded database with the demo clinic, then shuts down cleanly on SIGTERM', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'ov main data '));
-    const s = start({ DATA_DIR: dataDir, DEMO_SEED: 'true', LOG_LEVEL: 'info' });
-    const base = await s.baseUrl;
-    expect((await fetch(`${base}/health/ready`)).status).toBe(200);
-    const clinic = await fetch(`${base}/api/clinics/demo-clinic`);
-    expect(clinic.status).toBe(200);
-    expect(s.output()).toContain('maria@demo-clinic.test');
+  it(
+    'starts on the embedded database with the demo clinic, then shuts down cleanly on SIGTERM',
+    async () => {
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'ov main data '));
+      const s = start({ DATA_DIR: dataDir, DEMO_SEED: 'true', LOG_LEVEL: 'info' });
+      const base = await s.baseUrl;
+      expect((await fetch(`${base}/health/ready`)).status).toBe(200);
+      const clinic = await fetch(`${base}/api/clinics/demo-clinic`);
+      expect(clinic.status).toBe(200);
+      expect(s.output()).toContain('maria@demo-clinic.test');
 
-    s.child.kill('SIGTERM');
-    expect(await s.exited).toBe(0);
-  });
+      s.child.kill('SIGTERM');
+      expect(await s.exited).toBe(0);
+    },
+    PROCESS_TIMEOUT_MS,
+  );
 
-  it('applies migrations and exits with --role=migrate (a deploy step)', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'ov migrate '));
-    const s = start({ DATA_DIR: dataDir, LOG_LEVEL: 'info' }, ['--role=migrate']);
-    expect(await s.exited).toBe(0);
-    expect(s.output()).toContain('database migrated');
-  });
+  it(
+    'applies migrations and exits with --role=migrate (a deploy step)',
+    async () => {
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'ov migrate '));
+      const s = start({ DATA_DIR: dataDir, LOG_LEVEL: 'info' }, ['--role=migrate']);
+      expect(await s.exited).toBe(0);
+      expect(s.output()).toContain('database migrated');
+    },
+    PROCESS_TIMEOUT_MS,
+  );
 
   it.runIf(onPostgres)(
     'lets several instances start at once on one PostgreSQL database',
@@ -109,5 +121,6 @@ describe('process entry (main.ts)', () => {
       for (const i of instances) i.child.kill('SIGTERM');
       expect(await Promise.all(instances.map((i) => i.exited))).toEqual([0, 0, 0]);
     },
+    PROCESS_TIMEOUT_MS,
   );
 });

@@ -8,6 +8,7 @@ import { DEMO_PASSWORD, demoAccounts, seedDemo } from './db/seed.js';
 import { errorHandler } from './platform/errors.js';
 import { loggerOptions } from './platform/logger.js';
 import { metricsRoute } from './platform/metrics.js';
+import { createMailer } from './platform/mail/create-mailer.js';
 import { connectRedis, redisConnected } from './platform/redis.js';
 
 /* eslint-disable no-console -- the process entry talks to the operator's terminal */
@@ -52,7 +53,12 @@ async function main() {
   if (redis && !(await redisConnected(redis, 5_000))) {
     bootLog.warn('redis not reachable yet; starting anyway, readiness reports it');
   }
-  const { app, metrics } = await buildApp({ config, database, redis });
+  const mailer = createMailer({
+    smtpUrl: config.mail.smtpUrl,
+    from: config.mail.from,
+    db: database.db,
+  });
+  const { app, metrics } = await buildApp({ config, database, redis, mailer });
 
   const metricsApp = config.metrics.port ? Fastify({ logger: false }) : undefined;
   if (metricsApp) {
@@ -64,6 +70,7 @@ async function main() {
   installShutdown(config, async () => {
     await metricsApp?.close();
     await app.close(); // stops accepting, then waits for in-flight requests
+    await mailer.close();
     await redis?.quit().catch(() => redis.disconnect());
     await database.close();
   });

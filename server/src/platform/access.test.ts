@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { buildTestApp, type TestApp } from '../testing/test-app.js';
+import { buildTestApp, sameOrigin, type TestApp } from '../testing/test-app.js';
 
 describe('access rules', () => {
   let t: TestApp;
@@ -38,10 +38,11 @@ describe('access rules', () => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/test-undeclared-body',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...sameOrigin },
       payload: '{"wrong": 1}',
     });
     expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ type: '/problems/forbidden' });
     expect(res.body).not.toContain('secretField');
   });
 

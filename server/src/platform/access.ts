@@ -3,15 +3,36 @@ import { AppError } from './errors.js';
 
 /**
  * Every route declares who may call it in `config.access`; a route without a rule is
- * refused (deny by default) and fails the route-inventory test. The identity capability
- * adds the rules that involve a signed-in person (role within the resource's clinic,
- * care relationship); until then only these exist:
+ * refused (deny by default) and fails the route-inventory test. Rules so far:
  * - `public`: anyone, signed in or not (health, docs, the web app, a clinic's public page);
- * - `metrics`: the Prometheus scraper; the route itself checks the bearer token.
+ * - `metrics`: the Prometheus scraper; the route itself checks the bearer token;
+ * - `authenticated`: any signed-in person, acting on their own account only.
+ * Rules on a resource (role within its clinic, care relationship) come with the modules
+ * that own those resources.
  */
-export type AccessRule = { rule: 'public' } | { rule: 'metrics' };
+export type AccessRule = { rule: 'public' } | { rule: 'metrics' } | { rule: 'authenticated' };
+
+export type MembershipRole = 'patient' | 'provider' | 'staff' | 'admin';
+
+/** The signed-in person making a request, as the session resolved them. */
+export interface Actor {
+  userId: string;
+  sessionId: string;
+  memberships: { organizationId: string; role: MembershipRole }[];
+  /** When the session ends at the latest (absolute limit). */
+  expiresAt: Date;
+  /** When it ends without further activity (idle limit). */
+  idleExpiresAt: Date;
+}
+
+/** Finds the actor behind a request (the identity module reads its session cookie). */
+export type ActorResolver = (request: FastifyRequest) => Promise<Actor | undefined>;
 
 declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the access hook for every matched route; undefined when nobody is signed in. */
+    actor: Actor | undefined;
+  }
   interface FastifyContextConfig {
     access?: AccessRule;
     /**
@@ -65,15 +86,22 @@ export function markRoutesPublic(scope: FastifyInstance, routeGroup: string) {
   });
 }
 
-export async function enforceAccess(request: FastifyRequest): Promise<void> {
-  const access = request.routeOptions.config.access;
-  // Unmatched requests go to the not-found handler, which has no rule and needs none.
-  if (request.is404) return;
-  switch (access?.rule) {
-    case 'public':
-    case 'metrics':
-      return;
-    default:
-      throw new AppError('forbidden', 'This route declares no access rule.');
-  }
+/** The access hook: resolves the actor, then applies the route's declared rule. */
+export function accessHook(resolveActor: ActorResolver) {
+  return async function enforceAccess(request: FastifyRequest): Promise<void> {
+    // Unmatched requests go to the not-found handler, which has no rule and needs none.
+    if (request.is404) return;
+    const access = request.routeOptions.config.access;
+    switch (access?.rule) {
+      case 'public':
+      case 'metrics':
+        return;
+      case 'authenticated':
+        request.actor = await resolveActor(request);
+        if (!request.actor) throw new AppError('unauthenticated', 'Sign in to continue.');
+        return;
+      default:
+        throw new AppError('forbidden', 'This route declares no access rule.');
+    }
+  };
 }

@@ -11,8 +11,12 @@ import { isDatabaseUnavailable } from './database-errors.js';
 export const problemCatalog = {
   validation: { status: 400, title: 'The request is not valid' },
   'bad-request': { status: 400, title: 'The request could not be understood' },
+  'invalid-token': { status: 400, title: 'Invalid or expired link' },
   unauthenticated: { status: 401, title: 'Sign-in required' },
+  'invalid-credentials': { status: 401, title: 'Sign-in failed' },
   forbidden: { status: 403, title: 'Not allowed' },
+  'csrf-rejected': { status: 403, title: 'Request refused: it did not come from this application' },
+  'email-not-verified': { status: 403, title: 'Email address not confirmed' },
   'not-found': { status: 404, title: 'Not found' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   'not-acceptable': { status: 406, title: 'Not acceptable' },

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from './errors.js';
-import { buildTestApp, type TestApp } from '../testing/test-app.js';
+import { buildTestApp, sameOrigin, type TestApp } from '../testing/test-app.js';
 
 // Canary values: if any of them shows up in a log line, something logged what it must not.
 const canaries = {
@@ -46,14 +46,18 @@ describe('logging', () => {
     const failed = await t.app.inject({
       method: 'POST',
       url: '/api/test-fail',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...sameOrigin },
       payload: JSON.stringify({ birthDate: canaries.body, password: canaries.body }),
     });
     expect(failed.statusCode).toBe(500);
     // The client learns nothing about the internals either.
     expect(failed.body).not.toContain('duplicate key');
     expect(failed.json()).toMatchObject({ type: '/problems/internal' });
-    const dbFailed = await t.app.inject({ method: 'POST', url: '/api/test-db-fail' });
+    const dbFailed = await t.app.inject({
+      method: 'POST',
+      url: '/api/test-db-fail',
+      headers: sameOrigin,
+    });
     expect(dbFailed.statusCode).toBe(500);
     expect(dbFailed.body).not.toContain(canaries.dbParam);
 
@@ -77,7 +81,11 @@ describe('logging', () => {
 
   it('does not log expected client errors as faults', async () => {
     const before = t.logs.filter((l) => l.level === 50).length;
-    const res = await t.app.inject({ method: 'POST', url: '/api/test-app-error' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/test-app-error',
+      headers: sameOrigin,
+    });
     expect(res.statusCode).toBe(409);
     expect(t.logs.filter((l) => l.level === 50)).toHaveLength(before);
   });

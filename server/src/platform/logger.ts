@@ -22,6 +22,7 @@ export const redactedPaths = [
   '*.refreshToken',
   '*.sessionToken',
   '*.secret',
+  '*.smtpUrl',
   '*.totp',
   '*.otp',
   '*.mfaCode',

@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { buildApp, type BuiltApp } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
+import type { Clock } from '../platform/clock.js';
 import { connectRedis, redisConnected } from '../platform/redis.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -25,6 +26,8 @@ export interface TestAppOptions {
   /** Redis key prefix; instances that must share state pass the same one. */
   redisPrefix?: string;
   argv?: string[];
+  /** A clock the test controls (session expiry, token lifetimes). */
+  clock?: Clock;
 }
 
 /**
@@ -56,7 +59,13 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const silentLog = (await import('pino')).pino({ level: 'silent' });
   const redis = config.redisUrl ? connectRedis(config.redisUrl, silentLog, prefix) : undefined;
   if (redis) await redisConnected(redis, 2_000);
-  const built = await buildApp({ config, database: testDatabase.database, redis, logStream });
+  const built = await buildApp({
+    config,
+    database: testDatabase.database,
+    redis,
+    logStream,
+    clock: options.clock,
+  });
   return {
     ...built,
     config,
@@ -73,3 +82,6 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   };
 }
+
+/** Headers a browser on this origin sends with a state-changing request (CSRF checks). */
+export const sameOrigin = { 'x-openvisit-request': '1', origin: 'http://localhost:80' };

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { clinicSlugSchema } from './clinics.js';
+
+// Lengths are checked by the server's password policy (12-128 characters) so that one
+// message explains every rule; the schema only bounds what is worth parsing.
+const password = z.string().min(1).max(1024);
+const email = z.email().max(254);
+
+export const registerRequestSchema = z.object({
+  email,
+  password,
+  displayName: z.string().trim().min(1).max(120),
+  clinicSlug: clinicSlugSchema,
+});
+
+export const loginRequestSchema = z.object({ email: z.string().max(254), password });
+
+export const tokenRequestSchema = z.object({ token: z.string().min(20).max(200) });
+
+export const passwordResetRequestSchema = z.object({ email: z.string().max(254) });
+
+export const passwordResetConfirmSchema = z.object({
+  token: z.string().min(20).max(200),
+  password,
+});
+
+export const passwordChangeSchema = z.object({ currentPassword: password, newPassword: password });
+
+/** The same answer whether or not an account exists, so nobody can probe for one. */
+export const acceptedSchema = z.object({ message: z.string() });
+
+export const membershipSchema = z.object({
+  organizationId: z.uuid(),
+  role: z.enum(['patient', 'provider', 'staff', 'admin']),
+});
+
+export const currentSessionSchema = z.object({
+  user: z.object({
+    id: z.uuid(),
+    email: z.string(),
+    displayName: z.string(),
+    timezone: z.string(),
+  }),
+  memberships: z.array(membershipSchema),
+  session: z.object({
+    id: z.uuid(),
+    expiresAt: z.iso.datetime(),
+    idleExpiresAt: z.iso.datetime(),
+  }),
+});
+
+export const sessionListSchema = z.object({
+  sessions: z.array(
+    z.object({
+      id: z.uuid(),
+      current: z.boolean(),
+      createdAt: z.iso.datetime(),
+      lastSeenAt: z.iso.datetime(),
+      ipAddress: z.string().nullable(),
+      userAgent: z.string().nullable(),
+    }),
+  ),
+});
+
+export type RegisterRequest = z.infer<typeof registerRequestSchema>;
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+export type CurrentSession = z.infer<typeof currentSessionSchema>;
+export type SessionList = z.infer<typeof sessionListSchema>;
