@@ -65,6 +65,7 @@ async function main() {
       METRICS_PORT: String(await freePort()),
       PUBLIC_URL: `http://127.0.0.1:${port}`,
       SMTP_URL: 'smtp://127.0.0.1:2525', // required in production; the benchmark sends no mail
+      DATA_ENCRYPTION_KEYS: `bench:${Buffer.alloc(32, 1).toString('base64')}`,
       RATE_LIMIT_MAX: '100000000',
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', // as in production: two log lines per request
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),

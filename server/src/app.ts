@@ -34,6 +34,9 @@ import type { Mailer } from './platform/mail/mailer.js';
 import { createOutboxMailer } from './platform/mail/outbox-mailer.js';
 import { createAccountService } from './modules/identity/account-service.js';
 import { identityRoutes } from './modules/identity/routes.js';
+import { mfaRoutes } from './modules/identity/mfa-routes.js';
+import { createMfaService } from './modules/identity/mfa-service.js';
+import { createFieldCipher } from './platform/crypto/field-cipher.js';
 import { readSessionToken } from './modules/identity/session-cookie.js';
 import { createSessionService } from './modules/identity/session-service.js';
 import { AppError, errorHandler, sendProblem } from './platform/errors.js';
@@ -145,6 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const mailer = deps.mailer ?? createOutboxMailer(database.db);
   const clinics = createClinicService(database.db);
   const sessions = createSessionService(database.db, clock);
+  const mfa = createMfaService(database.db, clock, createFieldCipher(config.dataEncryptionKeys));
   const accounts = createAccountService({
     db: database.db,
     clock,
@@ -205,6 +209,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     });
     await app.register(clinicRoutes, { clinics });
     await app.register(identityRoutes, { accounts, sessions, production });
+    await app.register(mfaRoutes, { mfa, accounts, sessions, production });
     appFallback = await registerWebApp(app, config.webDistDir);
   }
 

@@ -98,6 +98,7 @@ describe('configuration', () => {
         METRICS_PORT: '9464',
         PUBLIC_URL: 'https://visit.test',
         SMTP_URL: 'smtps://relay.test',
+        DATA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
       }).demoSeed,
     ).toBe(false);
   });
@@ -106,6 +107,7 @@ describe('configuration', () => {
     const text = problemsOf({ NODE_ENV: 'production', METRICS_PORT: '9464' }).join('\n');
     expect(text).toContain('PUBLIC_URL');
     expect(text).toContain('SMTP_URL');
+    expect(text).toContain('DATA_ENCRYPTION_KEYS');
     expect(problemsOf({ MAIL_FROM: 'x@y.test\r\nBcc: all@evil.test' }).join()).toContain(
       'MAIL_FROM',
     );

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseKeyRing, type KeyRingEntry } from './platform/crypto/field-cipher.js';
 
 const serverRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -63,6 +64,7 @@ const envSchema = z.object({
     .url()
     .refine((u) => /^smtps?:\/\//.test(u), 'must be an smtp:// or smtps:// URL')
     .optional(),
+  DATA_ENCRYPTION_KEYS: z.string().min(1).optional(),
   MAIL_FROM: z
     .string()
     .refine(
@@ -81,6 +83,17 @@ function crossChecks(source: NodeJS.ProcessEnv): string[] {
   if (source.NODE_ENV === 'production' && !source.METRICS_TOKEN && !source.METRICS_PORT) {
     problems.push(
       'METRICS_TOKEN: production needs METRICS_TOKEN or METRICS_PORT so /metrics is not public',
+    );
+  }
+  if (source.DATA_ENCRYPTION_KEYS) {
+    try {
+      parseKeyRing(source.DATA_ENCRYPTION_KEYS);
+    } catch (err) {
+      problems.push(`DATA_ENCRYPTION_KEYS: ${(err as Error).message}`);
+    }
+  } else if (source.NODE_ENV === 'production') {
+    problems.push(
+      'DATA_ENCRYPTION_KEYS: production needs its own key ring (id:base64 of 32 bytes)',
     );
   }
   if (source.NODE_ENV === 'production' && !source.SMTP_URL) {
@@ -123,7 +136,12 @@ export interface Config {
   /** Base of links in emails, e.g. https://visit.clinic.example (no trailing slash). */
   publicUrl: string;
   mail: { smtpUrl: string | undefined; from: string };
+  /** Key ring for field-level encryption: `id:base64(32 bytes)`, newest first. */
+  dataEncryptionKeys: KeyRingEntry[];
 }
+
+// Development and tests only: production refuses to start without its own keys.
+const DEVELOPMENT_KEY_RING = 'dev:b3BlbnZpc2l0LWRldmVsb3BtZW50LW9ubHkta2V5ISE=';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -196,5 +214,6 @@ export function loadConfig(
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
+    dataEncryptionKeys: parseKeyRing(env.DATA_ENCRYPTION_KEYS ?? DEVELOPMENT_KEY_RING),
   };
 }

@@ -46,7 +46,29 @@ export const currentSessionSchema = z.object({
     id: z.uuid(),
     expiresAt: z.iso.datetime(),
     idleExpiresAt: z.iso.datetime(),
+    /** `complete`, or the second-factor step still owed: `mfa-challenge` / `mfa-enrollment`. */
+    stage: z.enum(['complete', 'mfa-challenge', 'mfa-enrollment']),
   }),
+});
+
+export const totpSetupSchema = z.object({
+  /** Base32 secret, for typing into an authenticator app by hand. */
+  secret: z.string(),
+  /** otpauth:// URI, shown as a QR code. */
+  otpauthUri: z.string(),
+});
+
+export const totpCodeSchema = z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') });
+
+export const mfaVerifySchema = z.union([
+  z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') }),
+  z.object({ recoveryCode: z.string().min(8).max(40) }),
+]);
+
+export const recoveryCodesSchema = z.object({
+  /** Shown once; each works once. */
+  recoveryCodes: z.array(z.string()),
+  session: z.lazy(() => currentSessionSchema),
 });
 
 export const sessionListSchema = z.object({

@@ -6,11 +6,21 @@ import { AppError } from './errors.js';
  * refused (deny by default) and fails the route-inventory test. Rules so far:
  * - `public`: anyone, signed in or not (health, docs, the web app, a clinic's public page);
  * - `metrics`: the Prometheus scraper; the route itself checks the bearer token;
- * - `authenticated`: any signed-in person, acting on their own account only.
+ * - `authenticated`: a fully signed-in person (second factor included where required),
+ *   acting on their own account only;
+ * - `signing-in`: a session that has passed the password step but may still owe its
+ *   second factor: only the routes that finish signing in (and sign-out) use it.
  * Rules on a resource (role within its clinic, care relationship) come with the modules
  * that own those resources.
  */
-export type AccessRule = { rule: 'public' } | { rule: 'metrics' } | { rule: 'authenticated' };
+export type AccessRule =
+  { rule: 'public' } | { rule: 'metrics' } | { rule: 'authenticated' } | { rule: 'signing-in' };
+
+/**
+ * How far sign-in has got. `complete`: password, plus a second factor when the person has
+ * one or their role requires one. Before that a session may only finish signing in.
+ */
+export type SignInStage = 'complete' | 'mfa-challenge' | 'mfa-enrollment';
 
 export type MembershipRole = 'patient' | 'provider' | 'staff' | 'admin';
 
@@ -23,6 +33,7 @@ export interface Actor {
   expiresAt: Date;
   /** When it ends without further activity (idle limit). */
   idleExpiresAt: Date;
+  stage: SignInStage;
 }
 
 /** Finds the actor behind a request (the identity module reads its session cookie). */
@@ -97,8 +108,17 @@ export function accessHook(resolveActor: ActorResolver) {
       case 'metrics':
         return;
       case 'authenticated':
+      case 'signing-in':
         request.actor = await resolveActor(request);
         if (!request.actor) throw new AppError('unauthenticated', 'Sign in to continue.');
+        if (access.rule === 'authenticated' && request.actor.stage !== 'complete') {
+          throw new AppError(
+            'mfa-required',
+            request.actor.stage === 'mfa-enrollment'
+              ? 'Your role requires two-step sign-in: set up an authenticator app first.'
+              : 'Enter the code from your authenticator app to finish signing in.',
+          );
+        }
         return;
       default:
         throw new AppError('forbidden', 'This route declares no access rule.');

@@ -17,6 +17,8 @@ export const problemCatalog = {
   forbidden: { status: 403, title: 'Not allowed' },
   'csrf-rejected': { status: 403, title: 'Request refused: it did not come from this application' },
   'email-not-verified': { status: 403, title: 'Email address not confirmed' },
+  'mfa-required': { status: 403, title: 'Two-step sign-in required' },
+  'invalid-code': { status: 400, title: 'The code is not valid' },
   'not-found': { status: 404, title: 'Not found' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   'not-acceptable': { status: 406, title: 'Not acceptable' },

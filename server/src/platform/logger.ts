@@ -23,6 +23,8 @@ export const redactedPaths = [
   '*.sessionToken',
   '*.secret',
   '*.smtpUrl',
+  '*.dataEncryptionKeys',
+  '*.secretSealed',
   '*.totp',
   '*.otp',
   '*.mfaCode',

@@ -4,3 +4,4 @@ export * from './memberships.js';
 export * from './sessions.js';
 export * from './user-tokens.js';
 export * from './mail-outbox.js';
+export * from './mfa.js';

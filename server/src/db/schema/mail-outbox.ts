@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, pgTable, text } from 'drizzle-orm/pg-core';
+import { bigserial, index, pgTable, text } from 'drizzle-orm/pg-core';
 import { id, utcTimestamp } from './columns.js';
 
 /**
@@ -12,6 +12,8 @@ export const mailOutbox = pgTable(
   'mail_outbox',
   {
     id: id(),
+    /** Insertion order: timestamps can tie (PGlite's clock is coarse), this cannot. */
+    sequence: bigserial({ mode: 'number' }).notNull(),
     toAddress: text().notNull(),
     subject: text().notNull(),
     textBody: text().notNull(),

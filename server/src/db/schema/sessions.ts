@@ -19,6 +19,10 @@ export const sessions = pgTable(
     lastSeenAt: utcTimestamp().notNull().defaultNow(),
     expiresAt: utcTimestamp().notNull(),
     idleTimeoutSeconds: integer().notNull(),
+    /** `password` until a second factor is proven in this session, then `mfa`. */
+    assurance: text({ enum: ['password', 'mfa'] })
+      .notNull()
+      .default('password'),
     revokedAt: utcTimestamp(),
     /** Why it ended early: logout, revoked, password-changed, disabled, rotated. */
     revokedReason: text(),

@@ -27,6 +27,8 @@ export interface IdentityRouteDeps {
 
 const anyone = { access: { rule: 'public' as const } };
 const signedIn = { access: { rule: 'authenticated' as const } };
+/** Sessions still owing a second factor may look at themselves and sign out. */
+const signingIn = { access: { rule: 'signing-in' as const } };
 const tags = ['identity'];
 
 export const identityRoutes: FastifyPluginAsyncZod<IdentityRouteDeps> = async (
@@ -97,7 +99,7 @@ export const identityRoutes: FastifyPluginAsyncZod<IdentityRouteDeps> = async (
 
   app.post(
     '/api/auth/logout',
-    { config: signedIn, schema: { tags, summary: 'End this session' } },
+    { config: signingIn, schema: { tags, summary: 'End this session' } },
     async (request, reply) => {
       await sessions.end(actorOf(request).sessionId, 'logout');
       clearSessionCookie(reply, production);
@@ -108,7 +110,7 @@ export const identityRoutes: FastifyPluginAsyncZod<IdentityRouteDeps> = async (
   app.get(
     '/api/auth/session',
     {
-      config: signedIn,
+      config: signingIn,
       schema: {
         tags,
         summary: 'Who is signed in, their roles and when the session ends',
@@ -235,7 +237,7 @@ export const identityRoutes: FastifyPluginAsyncZod<IdentityRouteDeps> = async (
   );
 };
 
-function describe(user: Awaited<ReturnType<AccountService['profile']>>, session: Actor) {
+export function describe(user: Awaited<ReturnType<AccountService['profile']>>, session: Actor) {
   if (!user) throw new AppError('unauthenticated');
   return {
     user,
@@ -244,6 +246,7 @@ function describe(user: Awaited<ReturnType<AccountService['profile']>>, session:
       id: session.sessionId,
       expiresAt: session.expiresAt.toISOString(),
       idleExpiresAt: session.idleExpiresAt.toISOString(),
+      stage: session.stage,
     },
   };
 }

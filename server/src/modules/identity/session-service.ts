@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, ne } from 'drizzle-orm';
 import type { AppDatabase } from '../../db/client.js';
-import { memberships, sessions, users } from '../../db/schema/index.js';
-import type { Actor, MembershipRole } from '../../platform/access.js';
+import { memberships, mfaTotp, sessions, users } from '../../db/schema/index.js';
+import type { Actor, MembershipRole, SignInStage } from '../../platform/access.js';
 import type { Clock } from '../../platform/clock.js';
 import { hashSecretToken, newSecretToken } from './secret-tokens.js';
 
@@ -18,6 +18,17 @@ export type EndReason = 'logout' | 'revoked' | 'password-changed' | 'disabled' |
 export const idleTimeoutFor = (roles: MembershipRole[]) =>
   roles.some((r) => r !== 'patient') ? IDLE_TIMEOUT_STAFF_S : IDLE_TIMEOUT_PATIENT_S;
 
+/** MFA is optional for patients and required for every clinic role (HIPAA workforce). */
+export function signInStage(
+  assurance: 'password' | 'mfa',
+  hasAuthenticator: boolean,
+  roles: { role: MembershipRole }[],
+): SignInStage {
+  if (assurance === 'mfa') return 'complete';
+  if (hasAuthenticator) return 'mfa-challenge';
+  return roles.some((r) => r.role !== 'patient') ? 'mfa-enrollment' : 'complete';
+}
+
 /** Sessions: this service owns the sessions table. */
 export function createSessionService(db: AppDatabase, clock: Clock) {
   async function rolesOf(userId: string) {
@@ -29,7 +40,11 @@ export function createSessionService(db: AppDatabase, clock: Clock) {
 
   return {
     /** Starts a session; returns the token for the cookie (never stored as such). */
-    async start(userId: string, client: { ip?: string; userAgent?: string | undefined }) {
+    async start(
+      userId: string,
+      client: { ip?: string; userAgent?: string | undefined },
+      assurance: 'password' | 'mfa' = 'password',
+    ) {
       const now = clock.now();
       const roles = await rolesOf(userId);
       const token = newSecretToken();
@@ -42,6 +57,7 @@ export function createSessionService(db: AppDatabase, clock: Clock) {
           lastSeenAt: now,
           expiresAt: new Date(now.getTime() + ABSOLUTE_LIFETIME_S * 1000),
           idleTimeoutSeconds: idleTimeoutFor(roles.map((r) => r.role)),
+          assurance,
           ipAddress: client.ip ?? null,
           userAgent: client.userAgent?.slice(0, 300) ?? null,
         })
@@ -53,9 +69,10 @@ export function createSessionService(db: AppDatabase, clock: Clock) {
     async resolve(token: string): Promise<Actor | undefined> {
       const now = clock.now();
       const [row] = await db
-        .select({ session: sessions, status: users.status })
+        .select({ session: sessions, status: users.status, mfaSince: mfaTotp.confirmedAt })
         .from(sessions)
         .innerJoin(users, eq(users.id, sessions.userId))
+        .leftJoin(mfaTotp, eq(mfaTotp.userId, sessions.userId))
         .where(eq(sessions.tokenHash, hashSecretToken(token)))
         .limit(1);
       if (!row || row.session.revokedAt || row.status !== 'active') return undefined;
@@ -71,10 +88,12 @@ export function createSessionService(db: AppDatabase, clock: Clock) {
         lastSeenAt = now;
         await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, s.id));
       }
+      const roles = await rolesOf(s.userId);
       return {
         userId: s.userId,
         sessionId: s.id,
-        memberships: await rolesOf(s.userId),
+        memberships: roles,
+        stage: signInStage(s.assurance, row.mfaSince !== null, roles),
         expiresAt: s.expiresAt,
         idleExpiresAt: new Date(lastSeenAt.getTime() + s.idleTimeoutSeconds * 1000),
       };

@@ -38,6 +38,7 @@ describe('outbox mailer', () => {
     expect(rest).toEqual([]);
     expect(stored).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      sequence: expect.any(Number),
       toAddress: to,
       subject: 'Reset your password',
       textBody: 'Open this link to choose a new password: https://clinic.example/reset#token',
@@ -160,6 +161,7 @@ describe('outbox mailer', () => {
       { column_name: 'created_at', data_type: 'timestamp with time zone' },
       { column_name: 'html_body', data_type: 'text' },
       { column_name: 'id', data_type: 'uuid' },
+      { column_name: 'sequence', data_type: 'bigint' },
       { column_name: 'subject', data_type: 'text' },
       { column_name: 'text_body', data_type: 'text' },
       { column_name: 'to_address', data_type: 'text' },

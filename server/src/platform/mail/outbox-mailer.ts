@@ -47,7 +47,7 @@ export async function listOutbox(
         : // lower() on both sides, as the users_email_key index does, so the two agree.
           sql`lower(${mailOutbox.toAddress}) = lower(${options.to})`,
     )
-    .orderBy(desc(mailOutbox.createdAt), desc(mailOutbox.id))
+    .orderBy(desc(mailOutbox.sequence))
     .limit(clampLimit(options.limit));
 }
 

@@ -1,0 +1,113 @@
+import '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import {
+  currentSessionSchema,
+  mfaVerifySchema,
+  problemSchema,
+  recoveryCodesSchema,
+  totpCodeSchema,
+  totpSetupSchema,
+} from '@openvisit/contracts';
+import type { Actor } from '../../platform/access.js';
+import { AppError } from '../../platform/errors.js';
+import type { AccountService } from './account-service.js';
+import type { MfaService } from './mfa-service.js';
+import { describe } from './routes.js';
+import { setSessionCookie } from './session-cookie.js';
+import type { SessionService } from './session-service.js';
+
+export interface MfaRouteDeps {
+  mfa: MfaService;
+  accounts: AccountService;
+  sessions: SessionService;
+  production: boolean;
+}
+
+const signingIn = { access: { rule: 'signing-in' as const } };
+const tags = ['identity'];
+
+export const mfaRoutes: FastifyPluginAsyncZod<MfaRouteDeps> = async (
+  app,
+  { mfa, accounts, sessions, production },
+) => {
+  const actorOf = (request: { actor: Actor | undefined }) => {
+    if (!request.actor) throw new AppError('unauthenticated');
+    return request.actor;
+  };
+
+  /** Privilege went up: replace the session (new id, second factor proven). */
+  async function upgradeSession(request: FastifyRequest, reply: FastifyReply, actor: Actor) {
+    await sessions.end(actor.sessionId, 'rotated');
+    const started = await sessions.start(
+      actor.userId,
+      { ip: request.ip, userAgent: request.headers['user-agent'] },
+      'mfa',
+    );
+    setSessionCookie(reply, started.token, started.expiresAt, production);
+    return describe(await accounts.profile(actor.userId), (await sessions.resolve(started.token))!);
+  }
+
+  app.post(
+    '/api/auth/mfa/totp/setup',
+    {
+      config: signingIn,
+      schema: {
+        tags,
+        summary: 'Start setting up an authenticator app (secret and QR code URI)',
+        response: { 200: totpSetupSchema, 403: problemSchema, 409: problemSchema },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      // Someone who knows only the password must not swap in their own authenticator.
+      if (actor.stage === 'mfa-challenge') {
+        throw new AppError('mfa-required', 'Finish signing in with your current authenticator.');
+      }
+      return mfa.beginEnrollment(actor.userId);
+    },
+  );
+
+  app.post(
+    '/api/auth/mfa/totp/confirm',
+    {
+      config: signingIn,
+      schema: {
+        tags,
+        summary: 'Confirm the authenticator with a first code; returns recovery codes once',
+        body: totpCodeSchema,
+        response: { 200: recoveryCodesSchema, 400: problemSchema, 409: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      if (actor.stage === 'mfa-challenge') {
+        throw new AppError('mfa-required', 'Finish signing in with your current authenticator.');
+      }
+      const recoveryCodes = await mfa.confirmEnrollment(actor.userId, request.body.code);
+      return { recoveryCodes, session: await upgradeSession(request, reply, actor) };
+    },
+  );
+
+  app.post(
+    '/api/auth/mfa/verify',
+    {
+      config: signingIn,
+      schema: {
+        tags,
+        summary: 'Finish signing in with an authenticator code or a recovery code',
+        body: mfaVerifySchema,
+        response: { 200: currentSessionSchema, 400: problemSchema, 409: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      if (actor.stage !== 'mfa-challenge') {
+        throw new AppError('conflict', 'This session does not need a code.');
+      }
+      if ('code' in request.body) await mfa.verifyCode(actor.userId, request.body.code);
+      else await mfa.useRecoveryCode(actor.userId, request.body.recoveryCode);
+      return upgradeSession(request, reply, actor);
+    },
+  );
+};
