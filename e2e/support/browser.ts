@@ -22,14 +22,32 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
   });
 }
 
-/** Collects console errors and failed requests: a CSP violation shows up as a console error. */
+/**
+ * Collects console errors and failed requests: a CSP violation shows up as a console error.
+ * Chromium also logs every 4xx answer to a fetch as an error, but an API's 4xx is part of its
+ * contract that the page handles (signed out, wrong password, expired link): those are left
+ * out, while 5xx answers and failed page assets still count.
+ */
 export function watchForErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
+    if (message.type() !== 'error') return;
+    if (isHandledApiAnswer(message.text(), message.location().url)) return;
+    errors.push(message.text());
   });
   page.on('pageerror', (error) => errors.push(error.message));
   return errors;
+}
+
+function isHandledApiAnswer(text: string, url: string): boolean {
+  if (!/^Failed to load resource: the server responded with a status of 4\d\d\b/.test(text)) {
+    return false;
+  }
+  try {
+    return new URL(url).pathname.startsWith('/api/');
+  } catch {
+    return false;
+  }
 }
 
 export const artifactsDir = path.resolve(

@@ -36,6 +36,12 @@ import { createAccountService } from './modules/identity/account-service.js';
 import { identityRoutes } from './modules/identity/routes.js';
 import { mfaRoutes } from './modules/identity/mfa-routes.js';
 import { createMfaService } from './modules/identity/mfa-service.js';
+import {
+  createLoginThrottle,
+  memoryFailureStore,
+  redisFailureStore,
+} from './modules/identity/login-throttle.js';
+import { deviceCookieKey } from './platform/crypto/derive-key.js';
 import { createFieldCipher } from './platform/crypto/field-cipher.js';
 import { readSessionToken } from './modules/identity/session-cookie.js';
 import { createSessionService } from './modules/identity/session-service.js';
@@ -149,6 +155,11 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const clinics = createClinicService(database.db);
   const sessions = createSessionService(database.db, clock);
   const mfa = createMfaService(database.db, clock, createFieldCipher(config.dataEncryptionKeys));
+  const throttle = createLoginThrottle(
+    redis ? redisFailureStore(redis) : memoryFailureStore(clock),
+    clock,
+    deviceCookieKey(config.dataEncryptionKeys[0]!.key),
+  );
   const accounts = createAccountService({
     db: database.db,
     clock,
@@ -208,8 +219,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
       info: { name: 'OpenVisit', version, demo: config.demoSeed, database: database.kind },
     });
     await app.register(clinicRoutes, { clinics });
-    await app.register(identityRoutes, { accounts, sessions, production });
-    await app.register(mfaRoutes, { mfa, accounts, sessions, production });
+    await app.register(identityRoutes, { accounts, sessions, throttle, production });
+    await app.register(mfaRoutes, { mfa, throttle, accounts, sessions, production });
     appFallback = await registerWebApp(app, config.webDistDir);
   }
 

@@ -1,14 +1,18 @@
 import { MantineProvider } from '@mantine/core';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from 'react-router';
+import { refreshSessionOnUnauthenticated } from './auth/session';
 import { router } from './routes';
 import { cssVariablesResolver, theme } from './shell/theme';
 
-const queryClient = new QueryClient({
+const queryClient: QueryClient = new QueryClient({
+  queryCache: new QueryCache({ onError: (error) => onApiError(error) }),
+  mutationCache: new MutationCache({ onError: (error) => onApiError(error) }),
   defaultOptions: {
     queries: { staleTime: 30_000 },
   },
 });
+const onApiError = refreshSessionOnUnauthenticated(queryClient);
 
 export function App() {
   return (

@@ -1,6 +1,13 @@
-import { createBrowserRouter } from 'react-router';
+import { createBrowserRouter, Navigate } from 'react-router';
+import { ChangePasswordPage } from './account/change-password-page';
+import { SessionsPage } from './account/sessions-page';
 import { AdminHome } from './admin/admin-home';
+import { ForgotPasswordPage } from './auth/forgot-password-page';
+import { RegisterPage } from './auth/register-page';
+import { ResetPasswordPage } from './auth/reset-password-page';
+import { RequireSignIn } from './auth/session';
 import { SignInPage } from './auth/sign-in-page';
+import { VerifyEmailPage } from './auth/verify-email-page';
 import { HomePage } from './home/home-page';
 import { PatientHome } from './patient/patient-home';
 import { ProviderHome } from './provider/provider-home';
@@ -17,6 +24,19 @@ export const router = createBrowserRouter([
     children: [
       { index: true, element: <HomePage /> },
       { path: 'sign-in', element: <SignInPage /> },
+      { path: 'register', element: <RegisterPage /> },
+      { path: 'verify-email', element: <VerifyEmailPage /> },
+      { path: 'forgot-password', element: <ForgotPasswordPage /> },
+      { path: 'reset-password', element: <ResetPasswordPage /> },
+      {
+        path: 'account',
+        element: <RequireSignIn />,
+        children: [
+          { index: true, element: <Navigate to="/account/sessions" replace /> },
+          { path: 'sessions', element: <SessionsPage /> },
+          { path: 'password', element: <ChangePasswordPage /> },
+        ],
+      },
       { path: 'patient', element: <PatientHome /> },
       { path: 'provider', element: <ProviderHome /> },
       { path: 'admin', element: <AdminHome /> },

@@ -1,4 +1,4 @@
-import { problemSchema, type Problem } from '@openvisit/contracts';
+import { problemSchema, type FieldError, type Problem } from '@openvisit/contracts';
 
 /** Anything with zod's `parse`: the web app reads every response through a contracts schema. */
 export interface ResponseSchema<T> {
@@ -41,6 +41,16 @@ export class ApiProblem extends Error {
   get detail(): string | undefined {
     return this.problem.detail;
   }
+
+  /** Field-level messages of a validation problem; empty for every other problem. */
+  get fieldErrors(): FieldError[] {
+    return this.problem.errors ?? [];
+  }
+
+  /** True when the problem's `type` is `/problems/<code>`, e.g. `is('invalid-credentials')`. */
+  is(code: string): boolean {
+    return this.problem.type === `/problems/${code}`;
+  }
 }
 
 /** The request never got an answer: server down, network gone, or timed out. */
@@ -55,39 +65,102 @@ export class ApiUnexpectedResponse extends Error {
 
 const defaultTimeoutMs = 10_000;
 
+/** The header the server's CSRF defence requires on every state-changing request. */
+export const csrfHeader = 'x-openvisit-request';
+
+export type SendMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface ApiSendOptions {
+  signal?: AbortSignal;
+  /** Gives up after this long; the change may still have happened on the server. */
+  timeoutMs?: number;
+}
+
 export async function apiGet<T>(
   path: string,
   schema: ResponseSchema<T>,
   options: ApiGetOptions = {},
 ): Promise<T> {
+  const response = await request('GET', path, undefined, options);
+  if (!response.ok && !options.dataStatuses?.includes(response.status)) {
+    throw new ApiProblem(problemFromStatus(response));
+  }
+  return readJson('GET', path, response, schema);
+}
+
+/**
+ * Sends a change (JSON body, if any) with the CSRF header and the session cookie. Without a
+ * schema the answer's body is ignored (204 No Content and 202 Accepted routes); with one, the
+ * answer is read through it.
+ */
+export function apiSend(method: SendMethod, path: string, body?: unknown): Promise<void>;
+export function apiSend<T>(
+  method: SendMethod,
+  path: string,
+  body: unknown,
+  schema: ResponseSchema<T>,
+  options?: ApiSendOptions,
+): Promise<T>;
+export async function apiSend<T>(
+  method: SendMethod,
+  path: string,
+  body?: unknown,
+  schema?: ResponseSchema<T>,
+  options: ApiSendOptions = {},
+): Promise<T | void> {
+  const response = await request(method, path, body, options);
+  if (!response.ok) throw new ApiProblem(problemFromStatus(response));
+  if (!schema) return;
+  return readJson(method, path, response, schema);
+}
+
+/** Sends one request; a problem+json answer becomes an ApiProblem, any other answer is returned. */
+async function request(
+  method: 'GET' | SendMethod,
+  path: string,
+  body: unknown,
+  options: ApiSendOptions,
+): Promise<Response> {
   const timeout = AbortSignal.timeout(options.timeoutMs ?? defaultTimeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (method !== 'GET') headers[csrfHeader] = '1';
+  // No Content-Type without a body: the server refuses an empty JSON body.
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
 
   let response: Response;
   try {
     response = await fetch(path, {
-      method: 'GET',
-      headers: { Accept: 'application/json' },
+      method,
+      headers,
       credentials: 'same-origin',
       signal,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch (error) {
     // A caller's own abort (TanStack Query cancelling a stale request) is not an outage.
     if (options.signal?.aborted) throw error;
     const reason = timeout.aborted ? 'timed out' : 'could not connect';
-    throw new ApiUnreachable(`GET ${path} ${reason}`, { cause: error });
+    throw new ApiUnreachable(`${method} ${path} ${reason}`, { cause: error });
   }
 
   const contentType = response.headers.get('content-type') ?? '';
   if (!response.ok && contentType.includes('application/problem+json')) {
     throw new ApiProblem(await readProblem(response));
   }
-  if (!response.ok && !options.dataStatuses?.includes(response.status)) {
-    throw new ApiProblem(problemFromStatus(response));
-  }
+  return response;
+}
+
+async function readJson<T>(
+  method: string,
+  path: string,
+  response: Response,
+  schema: ResponseSchema<T>,
+): Promise<T> {
+  const contentType = response.headers.get('content-type') ?? '';
   if (!contentType.includes('application/json')) {
     throw new ApiUnexpectedResponse(
-      `GET ${path} answered ${response.status} with ${contentType || 'no content type'}, not JSON`,
+      `${method} ${path} answered ${response.status} with ${contentType || 'no content type'}, not JSON`,
     );
   }
 
@@ -95,12 +168,14 @@ export async function apiGet<T>(
   try {
     body = await response.json();
   } catch (error) {
-    throw new ApiUnexpectedResponse(`GET ${path} answered with malformed JSON`, { cause: error });
+    throw new ApiUnexpectedResponse(`${method} ${path} answered with malformed JSON`, {
+      cause: error,
+    });
   }
   try {
     return schema.parse(body);
   } catch (error) {
-    throw new ApiUnexpectedResponse(`GET ${path} answered in an unexpected shape`, {
+    throw new ApiUnexpectedResponse(`${method} ${path} answered in an unexpected shape`, {
       cause: error,
     });
   }

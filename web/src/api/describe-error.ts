@@ -19,6 +19,12 @@ export function describeError(error: unknown): ErrorDescription {
       message: `The proxy in front of it answered ${error.status} ${error.title}. The server may be stopped or restarting.`,
     };
   }
+  if (error instanceof ApiProblem && error.is('rate-limited')) {
+    return {
+      title: 'Too many attempts',
+      message: `${error.detail ?? 'Wait a minute.'} Nothing was changed.`,
+    };
+  }
   if (error instanceof ApiProblem) {
     const detail = error.detail ? ` ${error.detail}` : '';
     return {

@@ -1,34 +1,88 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Button, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
+import { currentSessionSchema, type LoginRequest } from '@openvisit/contracts';
+import { apiSend, type ApiProblem } from '../api/client';
+import { describeError } from '../api/describe-error';
+import { bodyFieldErrors } from '../api/field-errors';
 import { PageTitle } from '../shell/page-title';
+import { TextLink } from '../shell/text-link';
+import { FormProblemAlert, PasswordField, type ProblemExplanation } from './form-feedback';
+import {
+  homePathFor,
+  replaceSignedInPerson,
+  safeNextPath,
+  useSession,
+  useSignOut,
+  type SignedOutState,
+} from './session';
+
+const fields = ['email', 'password'] as const;
 
 export function SignInPage() {
+  const [searchParams] = useSearchParams();
+  const next = safeNextPath(searchParams.get('next'));
+  const location = useLocation();
+  const signedOut = (location.state as Partial<SignedOutState> | null)?.signedOut === true;
+  const sessionState = useSession();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  // Counted, not a flag: a fresh Alert per attempt is announced again by screen readers.
-  const [attempts, setAttempts] = useState(0);
+
+  const login = useMutation({
+    mutationFn: (body: LoginRequest) =>
+      apiSend('POST', '/api/auth/login', body, currentSessionSchema),
+    onSuccess: (session) => {
+      replaceSignedInPerson(queryClient, session);
+      // Still owing a second factor, the person stays here for it.
+      if (session.session.stage !== 'complete') return;
+      void navigate(next ?? homePathFor(session), { replace: true });
+    },
+    onError: () => setPassword(''),
+  });
+
+  // Already signed in (a bookmark, the back button): go where sign-in would have led.
+  if (sessionState.status === 'signed-in' && !login.isPending) {
+    return <Navigate to={next ?? homePathFor(sessionState.session)} replace />;
+  }
+  if (sessionState.status === 'second-step') {
+    return <SecondStepPending stage={sessionState.session.session.stage} />;
+  }
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    // Sign-in lands with the identity release (issue 3). Until then nothing is sent anywhere,
-    // and the password is not kept around in memory for no purpose.
-    setPassword('');
-    setAttempts((count) => count + 1);
+    login.mutate({ email: email.trim(), password });
   }
+
+  const fieldErrors = bodyFieldErrors(login.error);
 
   return (
     <Stack gap="lg" maw={420}>
       <PageTitle title="Sign in" />
       <Stack gap="xs">
         <Title order={1}>Sign in</Title>
-        <Text>Patients and clinic staff sign in with the email address their account uses.</Text>
+        <Text>
+          {next
+            ? 'Sign in to continue to the page you asked for.'
+            : 'Patients and clinic staff sign in with the email address their account uses.'}
+        </Text>
       </Stack>
 
-      {attempts > 0 && (
-        <Alert key={attempts} color="blue" title="Sign-in is not available yet">
-          Sign-in is coming in the identity release. This server does not have accounts yet, so you
-          have not been signed in and your details were not sent anywhere.
+      {signedOut && !login.isError && (
+        <Alert color="teal" title="You are signed out" role="status">
+          On a shared computer, also close this browser window when you are done.
         </Alert>
+      )}
+
+      {login.isError && (
+        <FormProblemAlert
+          error={login.error}
+          attempt={login.submittedAt}
+          fields={fields}
+          explain={explainSignInProblem}
+        />
       )}
 
       <form onSubmit={handleSubmit}>
@@ -41,20 +95,90 @@ export function SignInPage() {
             required
             value={email}
             onChange={(event) => setEmail(event.currentTarget.value)}
+            error={fieldErrors.email}
           />
-          <PasswordInput
+          <PasswordField
             label="Password"
             name="password"
             autoComplete="current-password"
             required
-            visibilityToggleFocusable
-            visibilityToggleButtonProps={{ 'aria-label': 'Show password' }}
             value={password}
             onChange={(event) => setPassword(event.currentTarget.value)}
+            error={fieldErrors.password}
           />
-          <Button type="submit">Sign in</Button>
+          <Group>
+            <Button type="submit" loading={login.isPending}>
+              Sign in
+            </Button>
+          </Group>
         </Stack>
       </form>
+
+      <Stack gap="xs">
+        <Text>
+          <TextLink to="/forgot-password">Forgot your password?</TextLink>
+        </Text>
+        <Text>
+          New here? <TextLink to="/register">Create an account</TextLink>
+        </Text>
+      </Stack>
+    </Stack>
+  );
+}
+
+function explainSignInProblem(problem: ApiProblem): ProblemExplanation | undefined {
+  if (problem.is('invalid-credentials')) {
+    return { title: 'Sign-in failed', message: 'The email or password is not correct.' };
+  }
+  if (problem.is('email-not-verified')) {
+    return {
+      title: 'Confirm your email address first',
+      message: (
+        <>
+          <Text inherit>
+            When you created your account we emailed you a link. Open it, then sign in again. If you
+            cannot find the email, look in your spam or junk folder.
+          </Text>
+          <Text inherit mt="xs">
+            The link expired or is lost? Choose{' '}
+            <TextLink to="/forgot-password">Forgot your password?</TextLink>: setting a new password
+            with the emailed link also confirms your address. Or contact the clinic.
+          </Text>
+        </>
+      ),
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The password was right, and the account also needs an authenticator code (clinic roles
+ * always do). The web step for it is not built yet: say so plainly and offer to sign out,
+ * rather than open an area whose every request the server refuses.
+ */
+function SecondStepPending({ stage }: { stage: 'mfa-challenge' | 'mfa-enrollment' | 'complete' }) {
+  const signOut = useSignOut();
+  return (
+    <Stack gap="lg" maw={520}>
+      <PageTitle title="Two-step sign-in" />
+      <Title order={1}>Two-step sign-in</Title>
+      <Alert color="blue" title="One more step is needed" role="status">
+        {stage === 'mfa-enrollment'
+          ? 'Your clinic role requires two-step sign-in with an authenticator app. '
+          : 'Your account uses two-step sign-in with an authenticator app. '}
+        This version of the web app cannot take that step yet, so you cannot continue here. Sign out
+        for now.
+      </Alert>
+      {signOut.isError && (
+        <Alert color="red" title="You are still signed in">
+          {describeError(signOut.error).message}
+        </Alert>
+      )}
+      <Group>
+        <Button onClick={() => signOut.mutate()} loading={signOut.isPending}>
+          Sign out
+        </Button>
+      </Group>
     </Stack>
   );
 }

@@ -1,19 +1,27 @@
 import { Stack, Text, Title } from '@mantine/core';
+import { useSession } from '../auth/session';
 import { TextLink } from '../shell/text-link';
 import { PageTitle } from '../shell/page-title';
 
 export function ProviderHome() {
+  const sessionState = useSession();
   return (
     <Stack gap="md" maw={720}>
       <PageTitle title="Provider" />
       <Title order={1}>Provider workspace</Title>
-      <Text>
-        Today&apos;s schedule, your waiting room and unsigned visit notes will appear here once you{' '}
-        <TextLink to="/sign-in">sign in</TextLink> with your clinic account.
-      </Text>
+      {sessionState.status === 'signed-in' ? (
+        <Text>
+          Welcome, {sessionState.session.user.displayName}. Today&apos;s schedule, your waiting room
+          and unsigned visit notes will appear here.
+        </Text>
+      ) : (
+        <Text>
+          Today&apos;s schedule, your waiting room and unsigned visit notes will appear here once
+          you <TextLink to="/sign-in?next=/provider">sign in</TextLink> with your clinic account.
+        </Text>
+      )}
       <Text c="dimmed">
-        Clinic staff sign-in, with an authenticator code, arrives with the identity release. Nothing
-        is shown here yet.
+        Scheduling and the waiting room arrive in the next releases. Nothing is shown here yet.
       </Text>
     </Stack>
   );

@@ -1,7 +1,19 @@
 import { useEffect, useId, useRef } from 'react';
-import { AppShell, Burger, Group, NavLink, Stack, Text } from '@mantine/core';
+import {
+  Alert,
+  AppShell,
+  Burger,
+  Button,
+  Group,
+  NavLink,
+  Stack,
+  Text,
+  VisuallyHidden,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Link, NavLink as RouterNavLink, Outlet, useLocation, useMatch } from 'react-router';
+import { describeError } from '../api/describe-error';
+import { useSession, useSignOut, type SessionState } from '../auth/session';
 import classes from './app-layout.module.css';
 
 interface ShellLink {
@@ -16,13 +28,24 @@ const areaLinks: ShellLink[] = [
   { to: '/admin', label: 'Admin', description: 'Clinic, people and compliance' },
 ];
 
-const accountLinks: ShellLink[] = [
+const signedInAccountLinks: ShellLink[] = [
+  { to: '/account/sessions', label: 'Your sessions', description: 'Devices signed in to you' },
+  { to: '/account/password', label: 'Change password', description: 'Signs out other devices' },
+];
+
+const signedOutAccountLinks: ShellLink[] = [
   { to: '/sign-in', label: 'Sign in', description: 'Patients and clinic staff' },
+  { to: '/register', label: 'Create an account', description: 'For patients' },
+];
+
+const serviceLinks: ShellLink[] = [
   { to: '/status', label: 'System status', description: 'Is the server ready?' },
 ];
 
 export function AppLayout() {
   const [navOpened, { toggle: toggleNav, close: closeNav }] = useDisclosure(false);
+  const sessionState = useSession();
+  const signOut = useSignOut();
   useFocusHeadingOnNavigation();
 
   return (
@@ -36,19 +59,29 @@ export function AppLayout() {
       </a>
 
       <AppShell.Header>
-        <Group h="100%" px="md" gap="sm">
-          <Burger
-            opened={navOpened}
-            onClick={toggleNav}
-            hiddenFrom="sm"
-            size="sm"
-            aria-label={navOpened ? 'Close navigation' : 'Open navigation'}
-            aria-expanded={navOpened}
-            aria-controls="app-navigation"
+        <Group h="100%" px="md" gap="sm" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger
+              opened={navOpened}
+              onClick={toggleNav}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={navOpened ? 'Close navigation' : 'Open navigation'}
+              aria-expanded={navOpened}
+              aria-controls="app-navigation"
+            />
+            <Link to="/" className={classes.brand} onClick={closeNav}>
+              OpenVisit
+            </Link>
+          </Group>
+          <HeaderAccount
+            sessionState={sessionState}
+            signingOut={signOut.isPending}
+            onSignOut={() => {
+              closeNav();
+              signOut.mutate();
+            }}
           />
-          <Link to="/" className={classes.brand} onClick={closeNav}>
-            OpenVisit
-          </Link>
         </Group>
       </AppShell.Header>
 
@@ -61,14 +94,59 @@ export function AppLayout() {
       >
         <Stack gap="lg">
           <NavSection heading="Areas" links={areaLinks} onNavigate={closeNav} />
-          <NavSection heading="Account and service" links={accountLinks} onNavigate={closeNav} />
+          <NavSection
+            heading="Account"
+            links={
+              sessionState.status === 'signed-in' ? signedInAccountLinks : signedOutAccountLinks
+            }
+            onNavigate={closeNav}
+          />
+          <NavSection heading="Service" links={serviceLinks} onNavigate={closeNav} />
         </Stack>
       </AppShell.Navbar>
 
       <AppShell.Main id="main" tabIndex={-1} className={classes.main}>
+        {signOut.isError && (
+          // Saying "signed out" when the server never heard would be worse on a shared computer.
+          <Alert key={signOut.submittedAt} color="red" title="You are still signed in" mb="lg">
+            Signing out did not reach the server: {describeError(signOut.error).message} Try again
+            in a moment.
+          </Alert>
+        )}
         <Outlet />
       </AppShell.Main>
     </AppShell>
+  );
+}
+
+function HeaderAccount({
+  sessionState,
+  signingOut,
+  onSignOut,
+}: {
+  sessionState: SessionState;
+  signingOut: boolean;
+  onSignOut: () => void;
+}) {
+  // Nothing while the first answer is on its way, rather than a "Sign in" that flips over.
+  if (sessionState.status === 'pending') return null;
+  if (sessionState.status !== 'signed-in' && sessionState.status !== 'second-step') {
+    return (
+      <Button component={Link} to="/sign-in" variant="default">
+        Sign in
+      </Button>
+    );
+  }
+  return (
+    <Group gap="sm" wrap="nowrap" miw={0}>
+      <Text fw={600} truncate="end" maw={{ base: 120, xs: 240 }} data-testid="signed-in-name">
+        <VisuallyHidden>Signed in as </VisuallyHidden>
+        {sessionState.session.user.displayName}
+      </Text>
+      <Button variant="default" onClick={onSignOut} loading={signingOut}>
+        Sign out
+      </Button>
+    </Group>
   );
 }
 

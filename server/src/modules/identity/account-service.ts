@@ -145,6 +145,11 @@ export function createAccountService(deps: AccountDeps) {
       );
     },
 
+    /** The account id for an email, if any (never sent to clients). */
+    async idForEmail(email: string) {
+      return (await findByEmail(email))?.id;
+    },
+
     async verifyEmail(token: string) {
       const userId = await consumeToken(token, 'verify-email');
       await db

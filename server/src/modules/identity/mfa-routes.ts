@@ -12,6 +12,7 @@ import {
 import type { Actor } from '../../platform/access.js';
 import { AppError } from '../../platform/errors.js';
 import type { AccountService } from './account-service.js';
+import type { LoginThrottle } from './login-throttle.js';
 import type { MfaService } from './mfa-service.js';
 import { describe } from './routes.js';
 import { setSessionCookie } from './session-cookie.js';
@@ -19,6 +20,7 @@ import type { SessionService } from './session-service.js';
 
 export interface MfaRouteDeps {
   mfa: MfaService;
+  throttle: LoginThrottle;
   accounts: AccountService;
   sessions: SessionService;
   production: boolean;
@@ -29,7 +31,7 @@ const tags = ['identity'];
 
 export const mfaRoutes: FastifyPluginAsyncZod<MfaRouteDeps> = async (
   app,
-  { mfa, accounts, sessions, production },
+  { mfa, throttle, accounts, sessions, production },
 ) => {
   const actorOf = (request: { actor: Actor | undefined }) => {
     if (!request.actor) throw new AppError('unauthenticated');
@@ -105,8 +107,19 @@ export const mfaRoutes: FastifyPluginAsyncZod<MfaRouteDeps> = async (
       if (actor.stage !== 'mfa-challenge') {
         throw new AppError('conflict', 'This session does not need a code.');
       }
-      if ('code' in request.body) await mfa.verifyCode(actor.userId, request.body.code);
-      else await mfa.useRecoveryCode(actor.userId, request.body.recoveryCode);
+      // Six digits are guessable without a limit: the same progressive delays as passwords.
+      const subject = `mfa:${actor.userId}`;
+      await throttle.check(subject, request.ip, false);
+      try {
+        if ('code' in request.body) await mfa.verifyCode(actor.userId, request.body.code);
+        else await mfa.useRecoveryCode(actor.userId, request.body.recoveryCode);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'invalid-code') {
+          await throttle.failed(subject, request.ip);
+        }
+        throw err;
+      }
+      await throttle.succeeded(subject);
       return upgradeSession(request, reply, actor);
     },
   );

@@ -16,12 +16,19 @@ import {
 import type { Actor } from '../../platform/access.js';
 import { AppError } from '../../platform/errors.js';
 import type { AccountService } from './account-service.js';
-import { clearSessionCookie, setSessionCookie } from './session-cookie.js';
+import type { LoginThrottle } from './login-throttle.js';
+import {
+  clearSessionCookie,
+  readDeviceToken,
+  setDeviceCookie,
+  setSessionCookie,
+} from './session-cookie.js';
 import type { SessionService } from './session-service.js';
 
 export interface IdentityRouteDeps {
   accounts: AccountService;
   sessions: SessionService;
+  throttle: LoginThrottle;
   production: boolean;
 }
 
@@ -33,7 +40,7 @@ const tags = ['identity'];
 
 export const identityRoutes: FastifyPluginAsyncZod<IdentityRouteDeps> = async (
   app,
-  { accounts, sessions, production },
+  { accounts, sessions, throttle, production },
 ) => {
   const actorOf = (request: { actor: Actor | undefined }) => {
     if (!request.actor) throw new AppError('unauthenticated');
@@ -86,7 +93,20 @@ export const identityRoutes: FastifyPluginAsyncZod<IdentityRouteDeps> = async (
       },
     },
     async (request, reply) => {
-      const user = await accounts.authenticate(request.body.email, request.body.password);
+      const { email, password } = request.body;
+      const knownDevice = throttle.isKnownDevice(
+        readDeviceToken(request),
+        await accounts.idForEmail(email),
+      );
+      await throttle.check(email, request.ip, knownDevice);
+      const user = await accounts.authenticate(email, password).catch(async (err: unknown) => {
+        if (err instanceof AppError && err.code === 'invalid-credentials') {
+          await throttle.failed(email, request.ip);
+        }
+        throw err;
+      });
+      await throttle.succeeded(email);
+      setDeviceCookie(reply, throttle.deviceToken(user.id), production);
       const started = await sessions.start(user.id, {
         ip: request.ip,
         userAgent: request.headers['user-agent'],

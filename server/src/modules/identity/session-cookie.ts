@@ -42,3 +42,22 @@ export function clearSessionCookie(reply: FastifyReply, production: boolean) {
     sameSite: 'lax',
   });
 }
+
+/** Marks a device that signed in successfully (see login-throttle.ts); kept a year. */
+const DEVICE_SECURE = '__Host-ov_device';
+const DEVICE_PLAIN = 'ov_device';
+
+export function readDeviceToken(request: FastifyRequest): string | undefined {
+  return request.cookies[DEVICE_SECURE] ?? request.cookies[DEVICE_PLAIN] ?? undefined;
+}
+
+export function setDeviceCookie(reply: FastifyReply, token: string, production: boolean) {
+  const secure = isSecure(reply.request, production);
+  void reply.setCookie(secure ? DEVICE_SECURE : DEVICE_PLAIN, token, {
+    path: '/',
+    httpOnly: true,
+    secure,
+    sameSite: 'lax',
+    maxAge: 365 * 24 * 60 * 60,
+  });
+}
