@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { generate } from 'otplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { artifactsDir, launchBrowser, watchForErrors } from './support/browser.js';
 import { startMailCatcher, type MailCatcher } from './support/mail.js';
@@ -9,6 +10,9 @@ import { startBuiltServer, type RunningServer } from './support/server.js';
 
 const demoPassword = 'openvisit-demo-2026';
 const maria = { email: 'maria@demo-clinic.test', name: 'Maria Lopez' };
+const drChen = { email: 'dr.chen@demo-clinic.test' };
+
+const timeStep = () => Math.floor(Date.now() / 30_000);
 
 describe('identity in the browser: register, confirm, sign in, sessions, sign out', () => {
   let mail: MailCatcher;
@@ -182,4 +186,48 @@ describe('identity in the browser: register, confirm, sign in, sessions, sign ou
     await shared.getByRole('banner').getByRole('link', { name: 'Sign in' }).waitFor();
     expect(errors()).toEqual([]);
   });
+
+  it('Dr. Chen must set up two-step sign-in, then signs in again with an app code', async () => {
+    const page = await open('/sign-in');
+    await signIn(page, drChen.email, demoPassword);
+    await page.waitForURL('**/account/two-step/setup?required=1');
+    await page.getByRole('heading', { level: 1, name: 'Two-step sign-in' }).waitFor();
+    await page.getByText('The clinic requires two-step sign-in for your role').waitFor();
+    // Mid sign-in the areas are not offered.
+    expect(await page.getByRole('link', { name: /^Provider/ }).count()).toBe(0);
+    await page.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
+
+    const secret = (await page.getByTestId('totp-secret').innerText()).replace(/\s/g, '');
+    expect(secret).toMatch(/^[A-Z2-7]+=*$/);
+    const enrolledStep = timeStep();
+    await page.getByRole('textbox', { name: /^6-digit code/ }).fill(await generate({ secret }));
+    await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+
+    const codes = page.getByTestId('recovery-codes').getByRole('listitem');
+    await codes.first().waitFor();
+    expect(await codes.count()).toBe(10);
+    const continueButton = page.getByRole('button', { name: 'Continue' });
+    expect(await continueButton.isDisabled()).toBe(true);
+    await page.getByRole('checkbox', { name: 'I have saved my recovery codes' }).check();
+    await continueButton.click();
+    await page.waitForURL('**/provider');
+    await page.getByRole('heading', { level: 1, name: 'Provider workspace' }).waitFor();
+
+    await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/sign-in');
+    await signIn(page, drChen.email, demoPassword);
+    await page.waitForURL('**/sign-in/verify');
+    await page.getByRole('heading', { level: 1, name: 'Enter your sign-in code' }).waitFor();
+
+    // The code used at enrollment cannot be used again: wait for the app's next code.
+    const deadline = Date.now() + 35_000;
+    while (timeStep() === enrolledStep && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await page.getByRole('textbox', { name: /^6-digit code/ }).fill(await generate({ secret }));
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL('**/provider');
+    await page.getByRole('heading', { level: 1, name: 'Provider workspace' }).waitFor();
+    expect(errors()).toEqual([]);
+  }, 90_000);
 });

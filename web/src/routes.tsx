@@ -1,13 +1,15 @@
 import { createBrowserRouter, Navigate } from 'react-router';
 import { ChangePasswordPage } from './account/change-password-page';
 import { SessionsPage } from './account/sessions-page';
+import { TwoStepSetupPage } from './account/two-step-setup-page';
 import { AdminHome } from './admin/admin-home';
 import { ForgotPasswordPage } from './auth/forgot-password-page';
 import { RegisterPage } from './auth/register-page';
 import { ResetPasswordPage } from './auth/reset-password-page';
-import { RequireSignIn } from './auth/session';
+import { RequireFinishedSignIn, RequireSignIn } from './auth/session';
 import { SignInPage } from './auth/sign-in-page';
 import { VerifyEmailPage } from './auth/verify-email-page';
+import { VerifySignInPage } from './auth/verify-sign-in-page';
 import { HomePage } from './home/home-page';
 import { PatientHome } from './patient/patient-home';
 import { ProviderHome } from './provider/provider-home';
@@ -24,10 +26,13 @@ export const router = createBrowserRouter([
     children: [
       { index: true, element: <HomePage /> },
       { path: 'sign-in', element: <SignInPage /> },
+      { path: 'sign-in/verify', element: <VerifySignInPage /> },
       { path: 'register', element: <RegisterPage /> },
       { path: 'verify-email', element: <VerifyEmailPage /> },
       { path: 'forgot-password', element: <ForgotPasswordPage /> },
       { path: 'reset-password', element: <ResetPasswordPage /> },
+      // Guards itself: a session that must still enroll an authenticator may open it.
+      { path: 'account/two-step/setup', element: <TwoStepSetupPage /> },
       {
         path: 'account',
         element: <RequireSignIn />,
@@ -37,9 +42,14 @@ export const router = createBrowserRouter([
           { path: 'password', element: <ChangePasswordPage /> },
         ],
       },
-      { path: 'patient', element: <PatientHome /> },
-      { path: 'provider', element: <ProviderHome /> },
-      { path: 'admin', element: <AdminHome /> },
+      {
+        element: <RequireFinishedSignIn />,
+        children: [
+          { path: 'patient', element: <PatientHome /> },
+          { path: 'provider', element: <ProviderHome /> },
+          { path: 'admin', element: <AdminHome /> },
+        ],
+      },
       { path: 'status', element: <StatusPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],

@@ -135,9 +135,40 @@ export function safeNextPath(next: string | null): string | undefined {
   }
 }
 
+/**
+ * Where a session that still owes a second factor goes next: the code page when it has an
+ * authenticator, the setup page when its role requires one it does not have yet. `next` is
+ * carried along so the person still lands where they were heading.
+ */
+export function secondStepPathFor(session: CurrentSession, next?: string): string {
+  const nextQuery = next ? `next=${encodeURIComponent(next)}` : '';
+  if (session.session.stage === 'mfa-enrollment') {
+    return `/account/two-step/setup?required=1${nextQuery ? `&${nextQuery}` : ''}`;
+  }
+  return `/sign-in/verify${nextQuery ? `?${nextQuery}` : ''}`;
+}
+
 /** The path to sign in and come back to `location` afterwards. */
 export function signInPathReturningTo(location: { pathname: string; search: string }): string {
   return `/sign-in?next=${encodeURIComponent(`${location.pathname}${location.search}`)}`;
+}
+
+/**
+ * Route element for pages anyone may open, but which a half-signed-in session (second factor
+ * still owed) must not see: such a session is sent to finish signing in first.
+ */
+export function RequireFinishedSignIn() {
+  const state = useSession();
+  const location = useLocation();
+  if (state.status === 'second-step') {
+    return (
+      <Navigate
+        to={secondStepPathFor(state.session, `${location.pathname}${location.search}`)}
+        replace
+      />
+    );
+  }
+  return <Outlet />;
 }
 
 /** Route element for pages that need a signed-in person; others are sent to sign in first. */
@@ -147,9 +178,14 @@ export function RequireSignIn() {
   const queryClient = useQueryClient();
 
   if (state.status === 'signed-in') return <Outlet />;
-  // The sign-in page is where the second step is taken (or the session ended).
+  // The password was right but a second factor is still owed: that step first, then back here.
   if (state.status === 'second-step') {
-    return <Navigate to={signInPathReturningTo(location)} replace />;
+    return (
+      <Navigate
+        to={secondStepPathFor(state.session, `${location.pathname}${location.search}`)}
+        replace
+      />
+    );
   }
   if (state.status === 'signed-out') {
     if (queryClient.getQueryData<boolean>(signedOutHereKey)) {

@@ -4,7 +4,6 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { currentSessionSchema, type LoginRequest } from '@openvisit/contracts';
 import { apiSend, type ApiProblem } from '../api/client';
-import { describeError } from '../api/describe-error';
 import { bodyFieldErrors } from '../api/field-errors';
 import { PageTitle } from '../shell/page-title';
 import { TextLink } from '../shell/text-link';
@@ -13,8 +12,8 @@ import {
   homePathFor,
   replaceSignedInPerson,
   safeNextPath,
+  secondStepPathFor,
   useSession,
-  useSignOut,
   type SignedOutState,
 } from './session';
 
@@ -36,8 +35,11 @@ export function SignInPage() {
       apiSend('POST', '/api/auth/login', body, currentSessionSchema),
     onSuccess: (session) => {
       replaceSignedInPerson(queryClient, session);
-      // Still owing a second factor, the person stays here for it.
-      if (session.session.stage !== 'complete') return;
+      // Still owing a second factor: that step next, keeping where the person was heading.
+      if (session.session.stage !== 'complete') {
+        void navigate(secondStepPathFor(session, next), { replace: true });
+        return;
+      }
       void navigate(next ?? homePathFor(session), { replace: true });
     },
     onError: () => setPassword(''),
@@ -47,8 +49,8 @@ export function SignInPage() {
   if (sessionState.status === 'signed-in' && !login.isPending) {
     return <Navigate to={next ?? homePathFor(sessionState.session)} replace />;
   }
-  if (sessionState.status === 'second-step') {
-    return <SecondStepPending stage={sessionState.session.session.stage} />;
+  if (sessionState.status === 'second-step' && !login.isPending) {
+    return <Navigate to={secondStepPathFor(sessionState.session, next)} replace />;
   }
 
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
@@ -149,36 +151,4 @@ function explainSignInProblem(problem: ApiProblem): ProblemExplanation | undefin
     };
   }
   return undefined;
-}
-
-/**
- * The password was right, and the account also needs an authenticator code (clinic roles
- * always do). The web step for it is not built yet: say so plainly and offer to sign out,
- * rather than open an area whose every request the server refuses.
- */
-function SecondStepPending({ stage }: { stage: 'mfa-challenge' | 'mfa-enrollment' | 'complete' }) {
-  const signOut = useSignOut();
-  return (
-    <Stack gap="lg" maw={520}>
-      <PageTitle title="Two-step sign-in" />
-      <Title order={1}>Two-step sign-in</Title>
-      <Alert color="blue" title="One more step is needed" role="status">
-        {stage === 'mfa-enrollment'
-          ? 'Your clinic role requires two-step sign-in with an authenticator app. '
-          : 'Your account uses two-step sign-in with an authenticator app. '}
-        This version of the web app cannot take that step yet, so you cannot continue here. Sign out
-        for now.
-      </Alert>
-      {signOut.isError && (
-        <Alert color="red" title="You are still signed in">
-          {describeError(signOut.error).message}
-        </Alert>
-      )}
-      <Group>
-        <Button onClick={() => signOut.mutate()} loading={signOut.isPending}>
-          Sign out
-        </Button>
-      </Group>
-    </Stack>
-  );
 }

@@ -31,6 +31,11 @@ const areaLinks: ShellLink[] = [
 const signedInAccountLinks: ShellLink[] = [
   { to: '/account/sessions', label: 'Your sessions', description: 'Devices signed in to you' },
   { to: '/account/password', label: 'Change password', description: 'Signs out other devices' },
+  {
+    to: '/account/two-step/setup',
+    label: 'Two-step sign-in',
+    description: 'Authenticator app codes',
+  },
 ];
 
 const signedOutAccountLinks: ShellLink[] = [
@@ -93,14 +98,19 @@ export function AppLayout() {
         mod={{ 'mobile-collapsed': !navOpened }}
       >
         <Stack gap="lg">
-          <NavSection heading="Areas" links={areaLinks} onNavigate={closeNav} />
-          <NavSection
-            heading="Account"
-            links={
-              sessionState.status === 'signed-in' ? signedInAccountLinks : signedOutAccountLinks
-            }
-            onNavigate={closeNav}
-          />
+          {/* Mid sign-in (second factor owed) only the step itself and signing out apply. */}
+          {sessionState.status !== 'second-step' && (
+            <>
+              <NavSection heading="Areas" links={areaLinks} onNavigate={closeNav} />
+              <NavSection
+                heading="Account"
+                links={
+                  sessionState.status === 'signed-in' ? signedInAccountLinks : signedOutAccountLinks
+                }
+                onNavigate={closeNav}
+              />
+            </>
+          )}
           <NavSection heading="Service" links={serviceLinks} onNavigate={closeNav} />
         </Stack>
       </AppShell.Navbar>
