@@ -35,6 +35,8 @@ import { createOutboxMailer } from './platform/mail/outbox-mailer.js';
 import { createAccountService } from './modules/identity/account-service.js';
 import { identityRoutes } from './modules/identity/routes.js';
 import { mfaRoutes } from './modules/identity/mfa-routes.js';
+import { clinicPeopleRoutes } from './modules/identity/clinic-people-routes.js';
+import { createClinicPeopleService } from './modules/identity/clinic-people-service.js';
 import { createMfaService } from './modules/identity/mfa-service.js';
 import {
   createLoginThrottle,
@@ -221,6 +223,16 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     await app.register(clinicRoutes, { clinics });
     await app.register(identityRoutes, { accounts, sessions, throttle, production });
     await app.register(mfaRoutes, { mfa, throttle, accounts, sessions, production });
+    await app.register(clinicPeopleRoutes, {
+      people: createClinicPeopleService({
+        db: database.db,
+        clock,
+        mailer,
+        sessions,
+        publicUrl: config.publicUrl,
+        log: app.log,
+      }),
+    });
     appFallback = await registerWebApp(app, config.webDistDir);
   }
 

@@ -88,3 +88,27 @@ export type RegisterRequest = z.infer<typeof registerRequestSchema>;
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 export type CurrentSession = z.infer<typeof currentSessionSchema>;
 export type SessionList = z.infer<typeof sessionListSchema>;
+
+export const staffRoleSchema = z.enum(['provider', 'staff', 'admin']);
+
+export const invitationRequestSchema = z.object({
+  email,
+  displayName: z.string().trim().min(1).max(120),
+  role: staffRoleSchema,
+});
+
+export const acceptInviteSchema = z.object({ token: z.string().min(20).max(200), password });
+
+export const clinicMemberListSchema = z.object({
+  members: z.array(
+    z.object({
+      id: z.uuid(),
+      email: z.string(),
+      displayName: z.string(),
+      status: z.enum(['active', 'disabled']),
+      invitationPending: z.boolean(),
+      mfaEnabled: z.boolean(),
+      roles: z.array(z.enum(['patient', 'provider', 'staff', 'admin'])),
+    }),
+  ),
+});

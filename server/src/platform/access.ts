@@ -14,7 +14,15 @@ import { AppError } from './errors.js';
  * that own those resources.
  */
 export type AccessRule =
-  { rule: 'public' } | { rule: 'metrics' } | { rule: 'authenticated' } | { rule: 'signing-in' };
+  | { rule: 'public' }
+  | { rule: 'metrics' }
+  | { rule: 'authenticated' }
+  | { rule: 'signing-in' }
+  /**
+   * A fully signed-in person holding one of `roles` in the clinic named by the route's
+   * `:clinicId` parameter. Nobody reaches another clinic's routes, whatever their roles.
+   */
+  | { rule: 'clinic-role'; roles: MembershipRole[] };
 
 /**
  * How far sign-in has got. `complete`: password, plus a second factor when the person has
@@ -107,6 +115,18 @@ export function accessHook(resolveActor: ActorResolver) {
       case 'public':
       case 'metrics':
         return;
+      case 'clinic-role': {
+        request.actor = await resolveActor(request);
+        if (!request.actor) throw new AppError('unauthenticated', 'Sign in to continue.');
+        if (request.actor.stage !== 'complete') throw new AppError('mfa-required');
+        const clinicId = (request.params as { clinicId?: unknown }).clinicId;
+        const allowed = request.actor.memberships.some(
+          (m) => m.organizationId === clinicId && access.roles.includes(m.role),
+        );
+        // Another clinic's id answers like a missing one: its existence is not disclosed.
+        if (!allowed) throw new AppError('not-found', 'Nothing exists at this address.');
+        return;
+      }
       case 'authenticated':
       case 'signing-in':
         request.actor = await resolveActor(request);

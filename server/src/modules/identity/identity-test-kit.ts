@@ -1,3 +1,4 @@
+import { generate } from 'otplib';
 import { expect } from 'vitest';
 import { listOutbox } from '../../platform/mail/outbox-mailer.js';
 import { sameOrigin, type TestApp } from '../../testing/test-app.js';
@@ -51,5 +52,17 @@ export function identityKit(t: TestApp) {
     return { res, cookie: `${cookie.name}=${cookie.value}`, raw: cookie };
   }
 
-  return { post, get, latestMail, tokenIn, registerAndVerify, login };
+  /** Signs in a clinic role all the way: password, authenticator setup, first code. */
+  async function loginWithAuthenticator(email: string, password: string, epochSeconds: number) {
+    const { cookie } = await login(email, password);
+    const setup = await post('/api/auth/mfa/totp/setup', {}, cookie);
+    const { secret } = setup.json<{ secret: string }>();
+    const code = await generate({ secret, epoch: epochSeconds });
+    const confirmed = await post('/api/auth/mfa/totp/confirm', { code }, cookie);
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    const renewed = confirmed.cookies.find((c) => c.name === 'ov_session')!;
+    return { cookie: `${renewed.name}=${renewed.value}`, secret };
+  }
+
+  return { post, get, latestMail, tokenIn, registerAndVerify, login, loginWithAuthenticator };
 }

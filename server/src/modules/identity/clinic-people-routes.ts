@@ -1,0 +1,110 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  acceptInviteSchema,
+  acceptedSchema,
+  clinicMemberListSchema,
+  invitationRequestSchema,
+  problemSchema,
+} from '@openvisit/contracts';
+import type { Actor } from '../../platform/access.js';
+import { AppError } from '../../platform/errors.js';
+import type { ClinicPeopleService } from './clinic-people-service.js';
+
+const admins = { access: { rule: 'clinic-role' as const, roles: ['admin' as const] } };
+const tags = ['clinic people'];
+const clinicParams = z.object({ clinicId: z.uuid() });
+const memberParams = z.object({ clinicId: z.uuid(), userId: z.uuid() });
+
+export const clinicPeopleRoutes: FastifyPluginAsyncZod<{ people: ClinicPeopleService }> = async (
+  app,
+  { people },
+) => {
+  const actorOf = (request: { actor: Actor | undefined }) => {
+    if (!request.actor) throw new AppError('unauthenticated');
+    return request.actor;
+  };
+
+  app.get(
+    '/api/clinics/:clinicId/members',
+    {
+      config: admins,
+      schema: {
+        tags,
+        summary: "The clinic's people with their roles, status and two-step sign-in",
+        params: clinicParams,
+        response: { 200: clinicMemberListSchema, 404: problemSchema },
+      },
+    },
+    async (request) => ({ members: await people.list(request.params.clinicId) }),
+  );
+
+  app.post(
+    '/api/clinics/:clinicId/invitations',
+    {
+      config: admins,
+      schema: {
+        tags,
+        summary: 'Invite a provider, staff member or admin by email',
+        params: clinicParams,
+        body: invitationRequestSchema,
+        response: { 202: acceptedSchema },
+      },
+    },
+    async (request, reply) => {
+      await people.invite(request.params.clinicId, request.body);
+      return reply.code(202).send({ message: 'Invitation sent.' });
+    },
+  );
+
+  app.post(
+    '/api/clinics/:clinicId/members/:userId/disable',
+    {
+      config: admins,
+      schema: {
+        tags,
+        summary: 'Disable an account: it can no longer sign in and every session ends',
+        params: memberParams,
+        response: { 204: z.null(), 404: problemSchema, 409: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      await people.disable(request.params.clinicId, actorOf(request).userId, request.params.userId);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/clinics/:clinicId/members/:userId/reset-mfa',
+    {
+      config: admins,
+      schema: {
+        tags,
+        summary: 'Remove a person’s authenticator (lost phone); they set up a new one at sign-in',
+        params: memberParams,
+        response: { 204: z.null(), 404: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      await people.resetMfa(request.params.clinicId, request.params.userId);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/auth/accept-invite',
+    {
+      config: { access: { rule: 'public' } },
+      schema: {
+        tags: ['identity'],
+        summary: 'Choose a password with an emailed invitation link',
+        body: acceptInviteSchema,
+        response: { 204: z.null(), 400: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      await people.acceptInvite(request.body.token, request.body.password);
+      return reply.code(204).send(null);
+    },
+  );
+};
