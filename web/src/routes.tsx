@@ -3,6 +3,8 @@ import { ChangePasswordPage } from './account/change-password-page';
 import { SessionsPage } from './account/sessions-page';
 import { TwoStepSetupPage } from './account/two-step-setup-page';
 import { AdminHome } from './admin/admin-home';
+import { PeoplePage } from './admin/people-page';
+import { AcceptInvitePage } from './auth/accept-invite-page';
 import { ForgotPasswordPage } from './auth/forgot-password-page';
 import { RegisterPage } from './auth/register-page';
 import { ResetPasswordPage } from './auth/reset-password-page';
@@ -31,6 +33,7 @@ export const router = createBrowserRouter([
       { path: 'verify-email', element: <VerifyEmailPage /> },
       { path: 'forgot-password', element: <ForgotPasswordPage /> },
       { path: 'reset-password', element: <ResetPasswordPage /> },
+      { path: 'accept-invite', element: <AcceptInvitePage /> },
       // Guards itself: a session that must still enroll an authenticator may open it.
       { path: 'account/two-step/setup', element: <TwoStepSetupPage /> },
       {
@@ -41,6 +44,11 @@ export const router = createBrowserRouter([
           { path: 'sessions', element: <SessionsPage /> },
           { path: 'password', element: <ChangePasswordPage /> },
         ],
+      },
+      {
+        path: 'admin/people',
+        element: <RequireSignIn />,
+        children: [{ index: true, element: <PeoplePage /> }],
       },
       {
         element: <RequireFinishedSignIn />,

@@ -10,10 +10,18 @@ export function AdminHome() {
       <PageTitle title="Admin" />
       <Title order={1}>Clinic administration</Title>
       {sessionState.status === 'signed-in' ? (
-        <Text>
-          Welcome, {sessionState.session.user.displayName}. People and roles, provider schedules and
-          the audit trail for your clinic will appear here.
-        </Text>
+        <>
+          <Text>
+            Welcome, {sessionState.session.user.displayName}. Provider schedules and the audit trail
+            for your clinic will appear here.
+          </Text>
+          {sessionState.session.memberships.some((membership) => membership.role === 'admin') && (
+            <Text>
+              Invite providers, staff and admins, disable accounts and reset two-step sign-in on the{' '}
+              <TextLink to="/admin/people">People</TextLink> page.
+            </Text>
+          )}
+        </>
       ) : (
         <Text>
           People and roles, provider schedules and the audit trail for your clinic will appear here

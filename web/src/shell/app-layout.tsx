@@ -20,12 +20,18 @@ interface ShellLink {
   to: string;
   label: string;
   description: string;
+  /** Active only on this exact path, not below it (Admin is not current on Admin › People). */
+  end?: boolean;
 }
 
 const areaLinks: ShellLink[] = [
   { to: '/patient', label: 'Patient', description: 'Visits, messages and records' },
   { to: '/provider', label: 'Provider', description: 'Schedule and waiting room' },
-  { to: '/admin', label: 'Admin', description: 'Clinic, people and compliance' },
+  { to: '/admin', label: 'Admin', description: 'Clinic, people and compliance', end: true },
+];
+
+const adminLinks: ShellLink[] = [
+  { to: '/admin/people', label: 'People', description: 'Invite, disable, reset sign-in' },
 ];
 
 const signedInAccountLinks: ShellLink[] = [
@@ -101,7 +107,16 @@ export function AppLayout() {
           {/* Mid sign-in (second factor owed) only the step itself and signing out apply. */}
           {sessionState.status !== 'second-step' && (
             <>
-              <NavSection heading="Areas" links={areaLinks} onNavigate={closeNav} />
+              <NavSection
+                heading="Areas"
+                links={
+                  sessionState.status === 'signed-in' &&
+                  sessionState.session.memberships.some((membership) => membership.role === 'admin')
+                    ? [...areaLinks, ...adminLinks]
+                    : areaLinks
+                }
+                onNavigate={closeNav}
+              />
               <NavSection
                 heading="Account"
                 links={
@@ -189,11 +204,13 @@ function NavSection({
 
 function ShellNavLink({ link, onNavigate }: { link: ShellLink; onNavigate: () => void }) {
   // React Router's NavLink sets aria-current="page"; Mantine needs `active` for the styling.
-  const active = useMatch({ path: link.to, end: false }) !== null;
+  const end = link.end ?? false;
+  const active = useMatch({ path: link.to, end }) !== null;
   return (
     <NavLink
       component={RouterNavLink}
       to={link.to}
+      end={end}
       label={link.label}
       description={link.description}
       active={active}
