@@ -145,3 +145,9 @@ export function accessHook(resolveActor: ActorResolver) {
     }
   };
 }
+
+/** The signed-in actor of a route whose rule required one (the access hook set it). */
+export function requireActor(request: { actor: Actor | undefined }): Actor {
+  if (!request.actor) throw new AppError('unauthenticated');
+  return request.actor;
+}

@@ -6,7 +6,7 @@ import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import type { ClinicService } from '../clinics/service.js';
-import { passwordProblems } from './password-policy.js';
+import { assertAcceptablePassword } from './password-policy.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { hashSecretToken, newSecretToken } from './secret-tokens.js';
 import type { SessionService } from './session-service.js';
@@ -27,14 +27,6 @@ export interface AccountDeps {
 }
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
-
-function policyError(problems: string[], field: string) {
-  return new AppError(
-    'validation',
-    'The password does not meet the requirements.',
-    problems.map((message) => ({ path: `body.${field}`, message })),
-  );
-}
 
 /** Accounts, email verification and passwords: identity owns users, memberships and tokens. */
 export function createAccountService(deps: AccountDeps) {
@@ -96,8 +88,11 @@ export function createAccountService(deps: AccountDeps) {
       clinicSlug: string;
     }) {
       const email = normalizeEmail(input.email);
-      const problems = passwordProblems(input.password, { email, displayName: input.displayName });
-      if (problems.length) throw policyError(problems, 'password');
+      assertAcceptablePassword(
+        input.password,
+        { email, displayName: input.displayName },
+        'password',
+      );
       const clinic = await clinics.findPublicBySlug(input.clinicSlug);
       if (!clinic) throw new AppError('not-found', 'No clinic has this address.');
       // Hashed on both paths, so a known email answers exactly as fast as a new one.
@@ -198,8 +193,7 @@ export function createAccountService(deps: AccountDeps) {
         .where(eq(userTokens.tokenHash, hashSecretToken(token)))
         .limit(1);
       if (pending) {
-        const problems = passwordProblems(password, pending);
-        if (problems.length) throw policyError(problems, 'password');
+        assertAcceptablePassword(password, pending, 'password');
       }
       const passwordHash = await hashPassword(password);
       const userId = await consumeToken(token, 'password-reset');
@@ -218,8 +212,7 @@ export function createAccountService(deps: AccountDeps) {
       if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
         throw new AppError('invalid-credentials', 'The current password is not correct.');
       }
-      const problems = passwordProblems(newPassword, user);
-      if (problems.length) throw policyError(problems, 'newPassword');
+      assertAcceptablePassword(newPassword, user, 'newPassword');
       await db
         .update(users)
         .set({ passwordHash: await hashPassword(newPassword) })

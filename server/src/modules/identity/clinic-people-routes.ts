@@ -7,8 +7,7 @@ import {
   invitationRequestSchema,
   problemSchema,
 } from '@openvisit/contracts';
-import type { Actor } from '../../platform/access.js';
-import { AppError } from '../../platform/errors.js';
+import { requireActor } from '../../platform/access.js';
 import type { ClinicPeopleService } from './clinic-people-service.js';
 
 const admins = { access: { rule: 'clinic-role' as const, roles: ['admin' as const] } };
@@ -20,11 +19,6 @@ export const clinicPeopleRoutes: FastifyPluginAsyncZod<{ people: ClinicPeopleSer
   app,
   { people },
 ) => {
-  const actorOf = (request: { actor: Actor | undefined }) => {
-    if (!request.actor) throw new AppError('unauthenticated');
-    return request.actor;
-  };
-
   app.get(
     '/api/clinics/:clinicId/members',
     {
@@ -69,7 +63,11 @@ export const clinicPeopleRoutes: FastifyPluginAsyncZod<{ people: ClinicPeopleSer
       },
     },
     async (request, reply) => {
-      await people.disable(request.params.clinicId, actorOf(request).userId, request.params.userId);
+      await people.disable(
+        request.params.clinicId,
+        requireActor(request).userId,
+        request.params.userId,
+      );
       return reply.code(204).send(null);
     },
   );

@@ -13,7 +13,7 @@ import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
 import { normalizeEmail } from './account-service.js';
-import { passwordProblems } from './password-policy.js';
+import { assertAcceptablePassword } from './password-policy.js';
 import { hashPassword } from './passwords.js';
 import { hashSecretToken, newSecretToken } from './secret-tokens.js';
 import type { SessionService } from './session-service.js';
@@ -144,14 +144,7 @@ export function createClinicPeopleService(deps: ClinicPeopleDeps) {
         .where(eq(userTokens.tokenHash, hashSecretToken(token)))
         .limit(1);
       if (pending) {
-        const problems = passwordProblems(password, pending);
-        if (problems.length) {
-          throw new AppError(
-            'validation',
-            'The password does not meet the requirements.',
-            problems.map((message) => ({ path: 'body.password', message })),
-          );
-        }
+        assertAcceptablePassword(password, pending, 'password');
       }
       const passwordHash = await hashPassword(password);
       const now = clock.now();

@@ -9,7 +9,7 @@ import {
   totpCodeSchema,
   totpSetupSchema,
 } from '@openvisit/contracts';
-import type { Actor } from '../../platform/access.js';
+import { requireActor, type Actor } from '../../platform/access.js';
 import { AppError } from '../../platform/errors.js';
 import type { AccountService } from './account-service.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -33,11 +33,6 @@ export const mfaRoutes: FastifyPluginAsyncZod<MfaRouteDeps> = async (
   app,
   { mfa, throttle, accounts, sessions, production },
 ) => {
-  const actorOf = (request: { actor: Actor | undefined }) => {
-    if (!request.actor) throw new AppError('unauthenticated');
-    return request.actor;
-  };
-
   /** Privilege went up: replace the session (new id, second factor proven). */
   async function upgradeSession(request: FastifyRequest, reply: FastifyReply, actor: Actor) {
     await sessions.end(actor.sessionId, 'rotated');
@@ -61,7 +56,7 @@ export const mfaRoutes: FastifyPluginAsyncZod<MfaRouteDeps> = async (
       },
     },
     async (request) => {
-      const actor = actorOf(request);
+      const actor = requireActor(request);
       // Someone who knows only the password must not swap in their own authenticator.
       if (actor.stage === 'mfa-challenge') {
         throw new AppError('mfa-required', 'Finish signing in with your current authenticator.');
@@ -82,7 +77,7 @@ export const mfaRoutes: FastifyPluginAsyncZod<MfaRouteDeps> = async (
       },
     },
     async (request, reply) => {
-      const actor = actorOf(request);
+      const actor = requireActor(request);
       if (actor.stage === 'mfa-challenge') {
         throw new AppError('mfa-required', 'Finish signing in with your current authenticator.');
       }
@@ -103,7 +98,7 @@ export const mfaRoutes: FastifyPluginAsyncZod<MfaRouteDeps> = async (
       },
     },
     async (request, reply) => {
-      const actor = actorOf(request);
+      const actor = requireActor(request);
       if (actor.stage !== 'mfa-challenge') {
         throw new AppError('conflict', 'This session does not need a code.');
       }

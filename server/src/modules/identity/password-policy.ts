@@ -1,4 +1,5 @@
 import { dictionary } from '@zxcvbn-ts/language-common';
+import { AppError } from '../../platform/errors.js';
 
 /**
  * NIST SP 800-63B / OWASP ASVS password rules: length 12-128, no composition rules, paste
@@ -48,4 +49,20 @@ function personalWords({
   return [...new Set(words.map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')))].filter(
     (w) => w.length >= 4,
   );
+}
+
+/** Throws a 400 naming the body field when the password breaks a rule. */
+export function assertAcceptablePassword(
+  password: string,
+  person: { email: string; displayName?: string | undefined },
+  field: string,
+) {
+  const problems = passwordProblems(password, person);
+  if (problems.length) {
+    throw new AppError(
+      'validation',
+      'The password does not meet the requirements.',
+      problems.map((message) => ({ path: `body.${field}`, message })),
+    );
+  }
 }

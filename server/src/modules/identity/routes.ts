@@ -13,7 +13,7 @@ import {
   sessionListSchema,
   tokenRequestSchema,
 } from '@openvisit/contracts';
-import type { Actor } from '../../platform/access.js';
+import { requireActor, type Actor } from '../../platform/access.js';
 import { AppError } from '../../platform/errors.js';
 import type { AccountService } from './account-service.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -42,11 +42,6 @@ export const identityRoutes: FastifyPluginAsyncZod<IdentityRouteDeps> = async (
   app,
   { accounts, sessions, throttle, production },
 ) => {
-  const actorOf = (request: { actor: Actor | undefined }) => {
-    if (!request.actor) throw new AppError('unauthenticated');
-    return request.actor;
-  };
-
   app.post(
     '/api/auth/register',
     {
@@ -121,7 +116,7 @@ export const identityRoutes: FastifyPluginAsyncZod<IdentityRouteDeps> = async (
     '/api/auth/logout',
     { config: signingIn, schema: { tags, summary: 'End this session' } },
     async (request, reply) => {
-      await sessions.end(actorOf(request).sessionId, 'logout');
+      await sessions.end(requireActor(request).sessionId, 'logout');
       clearSessionCookie(reply, production);
       return reply.code(204).send(null);
     },
@@ -138,7 +133,7 @@ export const identityRoutes: FastifyPluginAsyncZod<IdentityRouteDeps> = async (
       },
     },
     async (request) => {
-      const actor = actorOf(request);
+      const actor = requireActor(request);
       return describe(await accounts.profile(actor.userId), actor);
     },
   );
@@ -154,7 +149,7 @@ export const identityRoutes: FastifyPluginAsyncZod<IdentityRouteDeps> = async (
       },
     },
     async (request) => {
-      const actor = actorOf(request);
+      const actor = requireActor(request);
       const rows = await sessions.listActive(actor.userId);
       return {
         sessions: rows.map((s) => ({
@@ -181,7 +176,7 @@ export const identityRoutes: FastifyPluginAsyncZod<IdentityRouteDeps> = async (
       },
     },
     async (request, reply) => {
-      const actor = actorOf(request);
+      const actor = requireActor(request);
       // Someone else's session id answers exactly like one that does not exist.
       if (!(await sessions.endOwn(actor.userId, request.params.sessionId))) {
         throw new AppError('not-found', 'No such session.');
@@ -239,7 +234,7 @@ export const identityRoutes: FastifyPluginAsyncZod<IdentityRouteDeps> = async (
       },
     },
     async (request, reply) => {
-      const actor = actorOf(request);
+      const actor = requireActor(request);
       await accounts.changePassword(
         actor.userId,
         request.body.currentPassword,
