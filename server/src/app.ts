@@ -38,6 +38,9 @@ import { mfaRoutes } from './modules/identity/mfa-routes.js';
 import { clinicPeopleRoutes } from './modules/identity/clinic-people-routes.js';
 import { createClinicPeopleService } from './modules/identity/clinic-people-service.js';
 import { createMfaService } from './modules/identity/mfa-service.js';
+import { createPeopleDirectory } from './modules/identity/people-directory.js';
+import { createCareService } from './modules/care/care-service.js';
+import { careRoutes } from './modules/care/routes.js';
 import {
   createLoginThrottle,
   memoryFailureStore,
@@ -130,6 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.setErrorHandler(errorHandler);
   await app.register(cookie);
   app.decorateRequest('actor', undefined);
+  app.decorateRequest('recordAccess', undefined);
 
   await app.register(cors, {
     // No CORS headers at all unless origins are listed: the web app is same-origin.
@@ -172,15 +176,27 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     log: app.log,
   });
 
+  const care = createCareService({
+    db: database.db,
+    clock,
+    mailer,
+    directory: createPeopleDirectory(database.db),
+    publicUrl: config.publicUrl,
+    log: app.log,
+  });
+
   app.addHook('onRequest', csrfHook(config.corsOrigins));
   // Before the body is even parsed: a caller without access learns nothing, not even
   // which fields a route expects.
   app.addHook(
     'onRequest',
-    accessHook(async (request) => {
-      const token = readSessionToken(request);
-      return token ? sessions.resolve(token) : undefined;
-    }),
+    accessHook(
+      async (request) => {
+        const token = readSessionToken(request);
+        return token ? sessions.resolve(token) : undefined;
+      },
+      (clinicId, patientId, providerId) => care.recordFacts(clinicId, patientId, providerId),
+    ),
   );
 
   // Registered before any route so the OpenAPI document sees every one of them.
@@ -233,6 +249,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
         log: app.log,
       }),
     });
+    await app.register(careRoutes, { care });
     appFallback = await registerWebApp(app, config.webDistDir);
   }
 

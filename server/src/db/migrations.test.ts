@@ -10,6 +10,7 @@ import { columnCasing } from './casing.js';
 import { openDatabase } from './client.js';
 import { migrate, migrationsFolder } from './migrate.js';
 import * as schema from './schema/index.js';
+import { queryRows } from '../testing/sql-rows.js';
 
 interface Journal {
   entries: { idx: number; when: number; tag: string }[];
@@ -17,10 +18,8 @@ interface Journal {
 const readJournal = (folder: string) =>
   JSON.parse(readFileSync(path.join(folder, 'meta', '_journal.json'), 'utf8')) as Journal;
 
-const rows = async <T>(db: TestDatabase, query: ReturnType<typeof sql>) => {
-  const result: unknown = await db.database.db.execute(query);
-  return (result as { rows: T[] }).rows;
-};
+const rows = <T>(db: TestDatabase, query: ReturnType<typeof sql>) =>
+  queryRows<T>(db.database.db, query);
 
 describe('schema and migrations', () => {
   const opened: TestDatabase[] = [];

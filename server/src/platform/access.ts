@@ -1,5 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from './errors.js';
+import {
+  decideRecordAccess,
+  type PatientRecordRule,
+  type RecordAccess,
+  type RecordFacts,
+} from './record-access.js';
 
 /**
  * Every route declares who may call it in `config.access`; a route without a rule is
@@ -10,8 +16,9 @@ import { AppError } from './errors.js';
  *   acting on their own account only;
  * - `signing-in`: a session that has passed the password step but may still owe its
  *   second factor: only the routes that finish signing in (and sign-out) use it.
- * Rules on a resource (role within its clinic, care relationship) come with the modules
- * that own those resources.
+ * - `clinic-role`: a role at the clinic named by the route's `:clinicId`;
+ * - `patient-record`: a patient's record at `:clinicId`/`:patientId`, decided by the
+ *   relationship between the actor and the patient (see record-access.ts).
  */
 export type AccessRule =
   | { rule: 'public' }
@@ -22,7 +29,8 @@ export type AccessRule =
    * A fully signed-in person holding one of `roles` in the clinic named by the route's
    * `:clinicId` parameter. Nobody reaches another clinic's routes, whatever their roles.
    */
-  | { rule: 'clinic-role'; roles: MembershipRole[] };
+  | { rule: 'clinic-role'; roles: MembershipRole[] }
+  | PatientRecordRule;
 
 /**
  * How far sign-in has got. `complete`: password, plus a second factor when the person has
@@ -47,10 +55,22 @@ export interface Actor {
 /** Finds the actor behind a request (the identity module reads its session cookie). */
 export type ActorResolver = (request: FastifyRequest) => Promise<Actor | undefined>;
 
+/**
+ * Looks up what the access decision needs about a patient (the care module answers).
+ * `providerId` is set when the actor is a provider there, so relationships matter.
+ */
+export type RecordFactsResolver = (
+  clinicId: string,
+  patientId: string,
+  providerId: string | undefined,
+) => Promise<RecordFacts>;
+
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the access hook for every matched route; undefined when nobody is signed in. */
     actor: Actor | undefined;
+    /** Set on patient-record routes: whose record, and on what basis it was opened. */
+    recordAccess: RecordAccess | undefined;
   }
   interface FastifyContextConfig {
     access?: AccessRule;
@@ -106,7 +126,15 @@ export function markRoutesPublic(scope: FastifyInstance, routeGroup: string) {
 }
 
 /** The access hook: resolves the actor, then applies the route's declared rule. */
-export function accessHook(resolveActor: ActorResolver) {
+export function accessHook(resolveActor: ActorResolver, resolveFacts: RecordFactsResolver) {
+  async function signedIn(request: FastifyRequest): Promise<Actor> {
+    const actor = await resolveActor(request);
+    request.actor = actor;
+    if (!actor) throw new AppError('unauthenticated', 'Sign in to continue.');
+    if (actor.stage !== 'complete') throw new AppError('mfa-required');
+    return actor;
+  }
+
   return async function enforceAccess(request: FastifyRequest): Promise<void> {
     // Unmatched requests go to the not-found handler, which has no rule and needs none.
     if (request.is404) return;
@@ -116,15 +144,31 @@ export function accessHook(resolveActor: ActorResolver) {
       case 'metrics':
         return;
       case 'clinic-role': {
-        request.actor = await resolveActor(request);
-        if (!request.actor) throw new AppError('unauthenticated', 'Sign in to continue.');
-        if (request.actor.stage !== 'complete') throw new AppError('mfa-required');
+        const actor = await signedIn(request);
         const clinicId = (request.params as { clinicId?: unknown }).clinicId;
-        const allowed = request.actor.memberships.some(
+        const allowed = actor.memberships.some(
           (m) => m.organizationId === clinicId && access.roles.includes(m.role),
         );
         // Another clinic's id answers like a missing one: its existence is not disclosed.
         if (!allowed) throw new AppError('not-found', 'Nothing exists at this address.');
+        return;
+      }
+      case 'patient-record': {
+        const actor = await signedIn(request);
+        const { clinicId, patientId } = request.params as Record<string, unknown>;
+        // Ids are checked here, before validation, so a malformed one never reaches SQL.
+        if (!isUuid(clinicId) || !isUuid(patientId)) {
+          throw new AppError('not-found', 'Nothing exists at this address.');
+        }
+        const isProviderThere = actor.memberships.some(
+          (m) => m.organizationId === clinicId && m.role === 'provider',
+        );
+        const facts = await resolveFacts(
+          clinicId,
+          patientId,
+          isProviderThere ? actor.userId : undefined,
+        );
+        request.recordAccess = decideRecordAccess(actor, clinicId, patientId, access, facts);
         return;
       }
       case 'authenticated':
@@ -151,3 +195,7 @@ export function requireActor(request: { actor: Actor | undefined }): Actor {
   if (!request.actor) throw new AppError('unauthenticated');
   return request.actor;
 }
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (value: unknown): value is string =>
+  typeof value === 'string' && uuidPattern.test(value);

@@ -18,6 +18,7 @@ export const problemCatalog = {
   'csrf-rejected': { status: 403, title: 'Request refused: it did not come from this application' },
   'email-not-verified': { status: 403, title: 'Email address not confirmed' },
   'mfa-required': { status: 403, title: 'Two-step sign-in required' },
+  'no-care-relationship': { status: 403, title: "You are not on this patient's care team" },
   'invalid-code': { status: 400, title: 'The code is not valid' },
   'not-found': { status: 404, title: 'Not found' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },

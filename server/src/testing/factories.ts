@@ -6,6 +6,13 @@ import type { MembershipRole } from '../platform/access.js';
 
 const unique = () => randomBytes(4).toString('hex');
 
+// Hashing is deliberately slow; tests that make many people reuse one hash per password.
+const hashes = new Map<string, Promise<string>>();
+const hashOnce = (password: string) => {
+  if (!hashes.has(password)) hashes.set(password, hashPassword(password));
+  return hashes.get(password)!;
+};
+
 /** A clinic of the test's own. */
 export async function makeClinic(db: AppDatabase, name = 'Test Clinic') {
   const [clinic] = await db
@@ -28,10 +35,20 @@ export async function makePerson(
     .values({
       email,
       displayName: `Test ${role}`,
-      passwordHash: await hashPassword(password),
+      passwordHash: await hashOnce(password),
       emailVerifiedAt: new Date(),
     })
     .returning();
   await db.insert(memberships).values({ userId: user!.id, organizationId: clinicId, role });
   return { ...user!, password };
+}
+
+/** Adds another role at a clinic (a person may hold several, at several clinics). */
+export async function addRole(
+  db: AppDatabase,
+  userId: string,
+  clinicId: string,
+  role: MembershipRole,
+) {
+  await db.insert(memberships).values({ userId, organizationId: clinicId, role });
 }

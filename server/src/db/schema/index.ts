@@ -5,3 +5,4 @@ export * from './sessions.js';
 export * from './user-tokens.js';
 export * from './mail-outbox.js';
 export * from './mfa.js';
+export * from './care.js';

@@ -1,0 +1,371 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { breakGlassGrants, careTeamMembers } from '../db/schema/index.js';
+import { addRole, makeClinic, makePerson } from '../testing/factories.js';
+import { signedInCookie } from '../testing/sessions.js';
+import { queryRows } from '../testing/sql-rows.js';
+import { buildTestApp, sameOrigin, type TestApp } from '../testing/test-app.js';
+
+/**
+ * The authorization matrix: every route the app registers, called by every kind of person
+ * against patient A's resources. A route missing from the table below fails the test, so
+ * a new route cannot ship without its expected allow/deny answers written down here.
+ */
+
+const personas = [
+  'anonymous',
+  'patientA',
+  'patientB',
+  'careProvider',
+  'otherProvider',
+  'staff',
+  'admin',
+  'outsider',
+] as const;
+type Persona = (typeof personas)[number];
+const signedIn = personas.filter((p) => p !== 'anonymous');
+
+type World = Awaited<ReturnType<typeof makeWorld>>;
+interface Call {
+  url: string;
+  payload?: Record<string, unknown>;
+}
+interface Case {
+  /** Who passes the access check; everyone else gets 401 (anonymous) or 403/404. */
+  allowed: readonly Persona[];
+  /** The status an allowed call answers with, per persona when it differs. */
+  ok: number | Partial<Record<Persona, number>>;
+  call: (w: World, caller: Persona) => Call | Promise<Call>;
+}
+
+const PASSWORD = 'matrix persona passphrase 2026';
+const fresh = () => randomBytes(5).toString('hex');
+const problemToken = 'a'.repeat(43);
+
+// A route declaring clinical content, registered only in this test: issue-3 routes hold
+// administrative data only, and this proves the clinical rule before clinical routes land.
+const CLINICAL_PROBE = '/api/clinics/:clinicId/patients/:patientId/matrix-clinical-probe';
+
+const cases: Record<string, Case> = {
+  'GET /metrics': { allowed: personas, ok: 200, call: () => ({ url: '/metrics' }) },
+  'GET /health/live': { allowed: personas, ok: 200, call: () => ({ url: '/health/live' }) },
+  'GET /health/ready': { allowed: personas, ok: 200, call: () => ({ url: '/health/ready' }) },
+  'GET /api/openapi.json': {
+    allowed: personas,
+    ok: 200,
+    call: () => ({ url: '/api/openapi.json' }),
+  },
+  'GET /api/info': { allowed: personas, ok: 200, call: () => ({ url: '/api/info' }) },
+  'GET /api/clinics/:slug': {
+    allowed: personas,
+    ok: 200,
+    call: (w) => ({ url: `/api/clinics/${w.clinic.slug}` }),
+  },
+  'POST /api/auth/register': {
+    allowed: personas,
+    ok: 202,
+    call: (w) => ({
+      url: '/api/auth/register',
+      payload: {
+        email: `new-${fresh()}@example.test`,
+        password: PASSWORD,
+        displayName: 'New Patient',
+        clinicSlug: w.clinic.slug,
+      },
+    }),
+  },
+  'POST /api/auth/verify-email': {
+    allowed: personas,
+    ok: 400,
+    call: () => ({ url: '/api/auth/verify-email', payload: { token: problemToken } }),
+  },
+  'POST /api/auth/login': {
+    allowed: personas,
+    ok: 200,
+    call: (w) => ({
+      url: '/api/auth/login',
+      payload: { email: w.people.patientA.email, password: PASSWORD },
+    }),
+  },
+  'POST /api/auth/logout': {
+    allowed: signedIn,
+    ok: 204,
+    call: () => ({ url: '/api/auth/logout' }),
+  },
+  'GET /api/auth/session': {
+    allowed: signedIn,
+    ok: 200,
+    call: () => ({ url: '/api/auth/session' }),
+  },
+  'GET /api/auth/sessions': {
+    allowed: signedIn,
+    ok: 200,
+    call: () => ({ url: '/api/auth/sessions' }),
+  },
+  // Sessions are a person's own: patient A's second session is theirs alone to end.
+  'DELETE /api/auth/sessions/:sessionId': {
+    allowed: ['patientA'],
+    ok: 204,
+    call: (w) => ({ url: `/api/auth/sessions/${w.patientASecondSession}` }),
+  },
+  'POST /api/auth/password-reset': {
+    allowed: personas,
+    ok: 202,
+    call: (w) => ({
+      url: '/api/auth/password-reset',
+      payload: { email: w.people.patientA.email },
+    }),
+  },
+  'POST /api/auth/password-reset/confirm': {
+    allowed: personas,
+    ok: 400,
+    call: () => ({
+      url: '/api/auth/password-reset/confirm',
+      payload: { token: problemToken, password: PASSWORD },
+    }),
+  },
+  'POST /api/auth/password': {
+    allowed: signedIn,
+    ok: 200,
+    call: () => ({
+      url: '/api/auth/password',
+      payload: { currentPassword: PASSWORD, newPassword: `${PASSWORD} changed ${fresh()}` },
+    }),
+  },
+  'POST /api/auth/mfa/totp/setup': {
+    allowed: signedIn,
+    ok: 200,
+    call: () => ({ url: '/api/auth/mfa/totp/setup', payload: {} }),
+  },
+  'POST /api/auth/mfa/totp/confirm': {
+    allowed: signedIn,
+    ok: 409,
+    call: () => ({ url: '/api/auth/mfa/totp/confirm', payload: { code: '000000' } }),
+  },
+  'POST /api/auth/mfa/verify': {
+    allowed: signedIn,
+    ok: 409,
+    call: () => ({ url: '/api/auth/mfa/verify', payload: { code: '000000' } }),
+  },
+  'POST /api/auth/accept-invite': {
+    allowed: personas,
+    ok: 400,
+    call: () => ({
+      url: '/api/auth/accept-invite',
+      payload: { token: problemToken, password: PASSWORD },
+    }),
+  },
+  'GET /api/clinics/:clinicId/members': {
+    allowed: ['admin'],
+    ok: 200,
+    call: (w) => ({ url: `/api/clinics/${w.clinic.id}/members` }),
+  },
+  'POST /api/clinics/:clinicId/invitations': {
+    allowed: ['admin'],
+    ok: 202,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/invitations`,
+      payload: {
+        email: `invitee-${fresh()}@example.test`,
+        displayName: 'Dr New',
+        role: 'provider',
+      },
+    }),
+  },
+  'POST /api/clinics/:clinicId/members/:userId/disable': {
+    allowed: ['admin'],
+    ok: 204,
+    call: (w) => ({ url: `/api/clinics/${w.clinic.id}/members/${w.people.patientA.id}/disable` }),
+  },
+  'POST /api/clinics/:clinicId/members/:userId/reset-mfa': {
+    allowed: ['admin'],
+    ok: 204,
+    call: (w) => ({ url: `/api/clinics/${w.clinic.id}/members/${w.people.staff.id}/reset-mfa` }),
+  },
+  'GET /api/clinics/:clinicId/patients': {
+    allowed: ['careProvider', 'otherProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({ url: `/api/clinics/${w.clinic.id}/patients` }),
+  },
+  'GET /api/clinics/:clinicId/patients/:patientId': {
+    allowed: ['patientA', 'careProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({ url: `/api/clinics/${w.clinic.id}/patients/${w.people.patientA.id}` }),
+  },
+  'PUT /api/clinics/:clinicId/patients/:patientId/care-team/:providerId': {
+    allowed: ['staff', 'admin'],
+    ok: 204,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/patients/${w.people.patientA.id}/care-team/${w.people.otherProvider.id}`,
+    }),
+  },
+  'DELETE /api/clinics/:clinicId/patients/:patientId/care-team/:providerId': {
+    allowed: ['staff', 'admin'],
+    ok: 204,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/patients/${w.people.patientA.id}/care-team/${w.people.careProvider.id}`,
+    }),
+  },
+  // Any provider of the clinic may ask; one who already cares for A needs no emergency.
+  'POST /api/clinics/:clinicId/patients/:patientId/break-glass': {
+    allowed: ['careProvider', 'otherProvider'],
+    ok: { careProvider: 409, otherProvider: 201 },
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/patients/${w.people.patientA.id}/break-glass`,
+      payload: { reason: 'Covering the on-call shift; patient called in distress.' },
+    }),
+  },
+  'GET /api/clinics/:clinicId/break-glass': {
+    allowed: ['admin'],
+    ok: 200,
+    call: (w) => ({ url: `/api/clinics/${w.clinic.id}/break-glass` }),
+  },
+  'POST /api/clinics/:clinicId/break-glass/:grantId/review': {
+    allowed: ['admin'],
+    ok: 204,
+    call: (w) => ({ url: `/api/clinics/${w.clinic.id}/break-glass/${w.reviewableGrant}/review` }),
+  },
+  // Clinical content: the patient and their providers, never staff or admins as such.
+  [`GET ${CLINICAL_PROBE}`]: {
+    allowed: ['patientA', 'careProvider'],
+    ok: 200,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/patients/${w.people.patientA.id}/matrix-clinical-probe`,
+    }),
+  },
+};
+
+async function makeWorld(t: TestApp) {
+  const db = t.testDatabase.database.db;
+  const clinic = await makeClinic(db, 'Matrix Clinic');
+  const otherClinic = await makeClinic(db, 'Elsewhere Clinic');
+  const person = (clinicId: string, role: 'patient' | 'provider' | 'staff' | 'admin') =>
+    makePerson(db, clinicId, role, PASSWORD);
+  const people = {
+    patientA: await person(clinic.id, 'patient'),
+    patientB: await person(clinic.id, 'patient'),
+    careProvider: await person(clinic.id, 'provider'),
+    otherProvider: await person(clinic.id, 'provider'),
+    staff: await person(clinic.id, 'staff'),
+    admin: await person(clinic.id, 'admin'),
+    // Holds every role, but at another clinic.
+    outsider: await person(otherClinic.id, 'admin'),
+  };
+  for (const role of ['patient', 'provider', 'staff'] as const) {
+    await addRole(db, people.outsider.id, otherClinic.id, role);
+  }
+  await db.insert(careTeamMembers).values({
+    organizationId: clinic.id,
+    patientUserId: people.patientA.id,
+    providerUserId: people.careProvider.id,
+    assignedBy: people.admin.id,
+  });
+  // Someone else's emergency access to patient B, waiting for an admin's review.
+  const helper = await person(clinic.id, 'provider');
+  const helperSession = await signedInCookie(t, helper.id);
+  const now = new Date();
+  const [grant] = await db
+    .insert(breakGlassGrants)
+    .values({
+      organizationId: clinic.id,
+      patientUserId: people.patientB.id,
+      providerUserId: helper.id,
+      sessionId: helperSession.sessionId,
+      reason: 'Covering for a colleague tonight.',
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + 3_600_000),
+    })
+    .returning();
+  const patientASecondSession = (await signedInCookie(t, people.patientA.id)).sessionId;
+  return { clinic, otherClinic, people, patientASecondSession, reviewableGrant: grant!.id };
+}
+
+/** A fingerprint of every table; session activity times move on every request, so skip them. */
+async function databaseFingerprint(t: TestApp) {
+  const db = t.testDatabase.database.db;
+  const tables = await queryRows<{ name: string }>(
+    db,
+    sql`select table_name as name from information_schema.tables
+        where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`,
+  );
+  const parts: string[] = [];
+  for (const { name } of tables) {
+    const row = sql`(to_jsonb(t) - 'last_seen_at')::text`;
+    const [digest] = await queryRows<{ value: string | null }>(
+      db,
+      sql`select md5(string_agg(${row}, '|' order by ${row})) as value from ${sql.identifier(name)} t`,
+    );
+    parts.push(`${name}:${digest?.value ?? 'empty'}`);
+  }
+  return parts;
+}
+
+describe('authorization matrix', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp({ env: { RATE_LIMIT_MAX: '100000' } });
+    t.app.get(
+      CLINICAL_PROBE,
+      {
+        config: { access: { rule: 'patient-record', content: 'clinical' } },
+        schema: { params: z.object({ clinicId: z.uuid(), patientId: z.uuid() }) },
+      },
+      async (request) => ({ basis: request.recordAccess!.basis }),
+    );
+    await t.app.ready();
+  });
+  afterAll(() => t.close());
+
+  const routeKeys = () => [
+    ...new Set(
+      t.routes
+        // HEAD mirrors GET; plugin groups (docs, web app) are public and covered elsewhere.
+        .filter((r) => r.method !== 'HEAD' && !r.routeGroup && r.url !== '*')
+        .map((r) => `${r.method} ${r.url}`),
+    ),
+  ];
+
+  it('has expectations for every route the app registers, and no stale ones', () => {
+    expect(routeKeys().filter((k) => !(k in cases))).toEqual([]);
+    expect(Object.keys(cases).filter((k) => !routeKeys().includes(k))).toEqual([]);
+  });
+
+  it.each(Object.keys(cases))('%s', async (key) => {
+    const spec = cases[key]!;
+    const [method] = key.split(' ') as [string];
+    const w = await makeWorld(t);
+    const cookies = new Map<Persona, string>();
+    for (const persona of signedIn) {
+      cookies.set(persona, (await signedInCookie(t, w.people[persona].id)).cookie);
+    }
+    const send = async (persona: Persona) => {
+      const call = await spec.call(w, persona);
+      const cookie = cookies.get(persona);
+      return t.app.inject({
+        method: method as 'GET',
+        url: call.url,
+        headers: { ...sameOrigin, ...(cookie ? { cookie } : {}) },
+        ...(call.payload ? { payload: call.payload } : {}),
+      });
+    };
+
+    // Denied calls first, on a fingerprinted database: they must change nothing.
+    const before = await databaseFingerprint(t);
+    for (const persona of personas.filter((p) => !spec.allowed.includes(p))) {
+      const res = await send(persona);
+      const expected = persona === 'anonymous' ? [401] : [403, 404];
+      expect(expected, `${persona} got ${res.statusCode}: ${res.body}`).toContain(res.statusCode);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).not.toContain(w.people.patientA.email);
+    }
+    expect(await databaseFingerprint(t)).toEqual(before);
+
+    for (const persona of spec.allowed) {
+      const res = await send(persona);
+      const ok = typeof spec.ok === 'number' ? spec.ok : spec.ok[persona];
+      expect(res.statusCode, `${persona}: ${res.body}`).toBe(ok);
+    }
+  });
+});
