@@ -3,6 +3,7 @@ import { ChangePasswordPage } from './account/change-password-page';
 import { SessionsPage } from './account/sessions-page';
 import { TwoStepSetupPage } from './account/two-step-setup-page';
 import { AdminHome } from './admin/admin-home';
+import { EmergencyAccessPage } from './admin/emergency-access-page';
 import { PeoplePage } from './admin/people-page';
 import { AcceptInvitePage } from './auth/accept-invite-page';
 import { ForgotPasswordPage } from './auth/forgot-password-page';
@@ -12,6 +13,8 @@ import { RequireFinishedSignIn, RequireSignIn } from './auth/session';
 import { SignInPage } from './auth/sign-in-page';
 import { VerifyEmailPage } from './auth/verify-email-page';
 import { VerifySignInPage } from './auth/verify-sign-in-page';
+import { PatientPage } from './care/patient-page';
+import { PatientsPage } from './care/patients-page';
 import { HomePage } from './home/home-page';
 import { PatientHome } from './patient/patient-home';
 import { ProviderHome } from './provider/provider-home';
@@ -56,6 +59,9 @@ export const router = createBrowserRouter([
           { path: 'patient', element: <PatientHome /> },
           { path: 'provider', element: <ProviderHome /> },
           { path: 'admin', element: <AdminHome /> },
+          { path: 'admin/emergency-access', element: <EmergencyAccessPage /> },
+          { path: 'clinic/patients', element: <PatientsPage /> },
+          { path: 'clinic/:clinicId/patients/:patientId', element: <PatientPage /> },
         ],
       },
       { path: 'status', element: <StatusPage /> },

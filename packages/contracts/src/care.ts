@@ -62,3 +62,9 @@ export const breakGlassListSchema = z.object({
   ),
 });
 export type BreakGlassList = z.infer<typeof breakGlassListSchema>;
+
+/** The clinic's active providers, for choosing a care team. */
+export const providerDirectorySchema = z.object({
+  providers: z.array(z.object({ id: z.uuid(), displayName: z.string() })),
+});
+export type ProviderDirectory = z.infer<typeof providerDirectorySchema>;

@@ -1,7 +1,7 @@
 import { hash } from '@node-rs/argon2';
 import { eq } from 'drizzle-orm';
 import type { AppDatabase } from './client.js';
-import { memberships, organizations, users } from './schema/index.js';
+import { careTeamMembers, memberships, organizations, users } from './schema/index.js';
 
 /** OWASP ASVS argon2id parameters (m=19 MiB, t=2, p=1); identity reuses them. */
 export const argon2Options = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -10,7 +10,7 @@ export const DEMO_CLINIC_SLUG = 'demo-clinic';
 /** Demo only: printed at start and listed in the README; never used outside demo mode. */
 export const DEMO_PASSWORD = 'openvisit-demo-2026';
 
-type DemoRole = 'admin' | 'provider' | 'patient';
+type DemoRole = 'admin' | 'provider' | 'staff' | 'patient';
 
 export const demoAccounts: {
   email: string;
@@ -22,6 +22,12 @@ export const demoAccounts: {
     email: 'admin@demo-clinic.test',
     displayName: 'Sam Rivera',
     role: 'admin',
+    timezone: 'America/Chicago',
+  },
+  {
+    email: 'frontdesk@demo-clinic.test',
+    displayName: 'Jordan Ellis',
+    role: 'staff',
     timezone: 'America/Chicago',
   },
   {
@@ -54,6 +60,13 @@ export const demoAccounts: {
     role: 'patient',
     timezone: 'America/New_York',
   },
+];
+
+/** Demo care teams (patient → provider): who may open whose record. */
+const demoCareTeams: [patient: string, provider: string][] = [
+  ['maria@demo-clinic.test', 'dr.chen@demo-clinic.test'],
+  ['james@demo-clinic.test', 'dr.chen@demo-clinic.test'],
+  ['aisha@demo-clinic.test', 'dr.okafor@demo-clinic.test'],
 ];
 
 /**
@@ -94,6 +107,15 @@ export async function seedDemo(db: AppDatabase): Promise<{ created: boolean }> {
         userId: u.id,
         organizationId: clinic!.id,
         role: demoAccounts.find((a) => a.email === u.email)!.role,
+      })),
+    );
+    const idOf = (email: string) => created.find((u) => u.email === email)!.id;
+    await tx.insert(careTeamMembers).values(
+      demoCareTeams.map(([patient, provider]) => ({
+        organizationId: clinic!.id,
+        patientUserId: idOf(patient),
+        providerUserId: idOf(provider),
+        assignedBy: idOf('admin@demo-clinic.test'),
       })),
     );
   });

@@ -189,6 +189,11 @@ const cases: Record<string, Case> = {
     ok: 200,
     call: (w) => ({ url: `/api/clinics/${w.clinic.id}/patients` }),
   },
+  'GET /api/clinics/:clinicId/providers': {
+    allowed: ['careProvider', 'otherProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({ url: `/api/clinics/${w.clinic.id}/providers` }),
+  },
   'GET /api/clinics/:clinicId/patients/:patientId': {
     allowed: ['patientA', 'careProvider', 'staff', 'admin'],
     ok: 200,

@@ -19,6 +19,7 @@ import { describeError } from '../api/describe-error';
 import { LiveRegion } from '../shell/live-region';
 import { PageTitle } from '../shell/page-title';
 import { describeDevice } from './device-description';
+import { DateTime, formatDateTime, viewerTimeZone } from '../shell/format-time';
 
 type AccountSession = SessionList['sessions'][number];
 
@@ -27,10 +28,6 @@ export const sessionListQuery = queryOptions({
   queryFn: ({ signal }) => apiGet('/api/auth/sessions', sessionListSchema, { signal }),
   staleTime: 0,
 });
-
-// `undefined` locale and no timeZone: the viewer's own locale and time zone.
-const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const viewerTimeZone = timeFormat.resolvedOptions().timeZone;
 
 export function SessionsPage() {
   const sessions = useQuery(sessionListQuery);
@@ -121,8 +118,8 @@ export function SessionsPage() {
             <Text>
               {describeDevice(target.userAgent)}
               {target.ipAddress ? ` at ${target.ipAddress}` : ''}, last active{' '}
-              {timeFormat.format(new Date(target.lastSeenAt))}, will be signed out. Anything not
-              saved there is lost.
+              {formatDateTime(target.lastSeenAt)}, will be signed out. Anything not saved there is
+              lost.
             </Text>
             {endSession.isError && (
               <Alert color="red" title={describeError(endSession.error).title}>
@@ -206,13 +203,13 @@ function SessionCard({
         <DataList.Item>
           <DataList.ItemLabel>Signed in</DataList.ItemLabel>
           <DataList.ItemValue>
-            <Time iso={session.createdAt} />
+            <DateTime iso={session.createdAt} />
           </DataList.ItemValue>
         </DataList.Item>
         <DataList.Item>
           <DataList.ItemLabel>Last active</DataList.ItemLabel>
           <DataList.ItemValue>
-            <Time iso={session.lastSeenAt} />
+            <DateTime iso={session.lastSeenAt} />
           </DataList.ItemValue>
         </DataList.Item>
         <DataList.Item>
@@ -227,10 +224,6 @@ function SessionCard({
       )}
     </Stack>
   );
-}
-
-function Time({ iso }: { iso: string }) {
-  return <time dateTime={iso}>{timeFormat.format(new Date(iso))}</time>;
 }
 
 function LoadFailed({ error, onRetry }: { error: Error; onRetry: () => void }) {

@@ -20,6 +20,12 @@ export function ProviderHome() {
           you <TextLink to="/sign-in?next=/provider">sign in</TextLink> with your clinic account.
         </Text>
       )}
+      {sessionState.status === 'signed-in' && (
+        <Text>
+          The patients you care for, and their care teams, are on the{' '}
+          <TextLink to="/clinic/patients">Patients</TextLink> page.
+        </Text>
+      )}
       <Text c="dimmed">
         Scheduling and the waiting room arrive in the next releases. Nothing is shown here yet.
       </Text>

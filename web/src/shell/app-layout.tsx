@@ -30,9 +30,30 @@ const areaLinks: ShellLink[] = [
   { to: '/admin', label: 'Admin', description: 'Clinic, people and compliance', end: true },
 ];
 
+const workforceLinks: ShellLink[] = [
+  { to: '/clinic/patients', label: 'Patients', description: 'Records and care teams' },
+];
+
 const adminLinks: ShellLink[] = [
   { to: '/admin/people', label: 'People', description: 'Invite, disable, reset sign-in' },
+  {
+    to: '/admin/emergency-access',
+    label: 'Emergency access',
+    description: 'Review break-glass openings',
+  },
 ];
+
+/** The area links a person's roles call for: workforce pages only for the workforce. */
+function areaLinksFor(sessionState: SessionState): ShellLink[] {
+  if (sessionState.status !== 'signed-in') return areaLinks;
+  const roles = new Set(sessionState.session.memberships.map((membership) => membership.role));
+  const workforce = roles.has('provider') || roles.has('staff') || roles.has('admin');
+  return [
+    ...areaLinks,
+    ...(workforce ? workforceLinks : []),
+    ...(roles.has('admin') ? adminLinks : []),
+  ];
+}
 
 const signedInAccountLinks: ShellLink[] = [
   { to: '/account/sessions', label: 'Your sessions', description: 'Devices signed in to you' },
@@ -109,12 +130,7 @@ export function AppLayout() {
             <>
               <NavSection
                 heading="Areas"
-                links={
-                  sessionState.status === 'signed-in' &&
-                  sessionState.session.memberships.some((membership) => membership.role === 'admin')
-                    ? [...areaLinks, ...adminLinks]
-                    : areaLinks
-                }
+                links={areaLinksFor(sessionState)}
                 onNavigate={closeNav}
               />
               <NavSection

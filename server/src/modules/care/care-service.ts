@@ -143,6 +143,14 @@ export function createCareService(deps: CareDeps) {
       return found.map((p) => ({ ...p, relationship: relation.get(p.id) }));
     },
 
+    /** The clinic's active providers, by name. */
+    async providers(clinicId: string) {
+      const found = await directory.withRole(clinicId, 'provider');
+      return found
+        .filter((p) => p.status === 'active')
+        .map((p) => ({ id: p.id, displayName: p.displayName }));
+    },
+
     /** The patient's administrative summary: who they are and who cares for them. */
     async patientSummary(clinicId: string, patientId: string) {
       const [patient] = await directory.withRole(clinicId, 'patient', { ids: [patientId] });

@@ -8,6 +8,7 @@ import {
   patientListSchema,
   patientSummarySchema,
   problemSchema,
+  providerDirectorySchema,
 } from '@openvisit/contracts';
 import { requireActor, type AccessRule } from '../../platform/access.js';
 import { AppError } from '../../platform/errors.js';
@@ -54,6 +55,20 @@ export const careRoutes: FastifyPluginAsyncZod<{ care: CareService }> = async (a
       );
       return { patients };
     },
+  );
+
+  app.get(
+    '/api/clinics/:clinicId/providers',
+    {
+      config: { access: workforce },
+      schema: {
+        tags,
+        summary: "The clinic's active providers (for care teams)",
+        params: clinicParams,
+        response: { 200: providerDirectorySchema },
+      },
+    },
+    async (request) => ({ providers: await care.providers(request.params.clinicId) }),
   );
 
   app.get(

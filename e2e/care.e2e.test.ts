@@ -1,0 +1,111 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { artifactsDir, launchBrowser, watchForErrors } from './support/browser.js';
+import { startBuiltServer, type RunningServer } from './support/server.js';
+import { enrollAuthenticator, signIn } from './support/sign-in.js';
+
+const reason = 'Covering the on-call shift tonight for Dr. Chen.';
+
+// One story, in order: staff manage a care team; a provider outside it needs emergency
+// access; the admin reviews it.
+describe('care teams and emergency access in the browser', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let pages: Page[] = [];
+  let pageErrors: string[][] = [];
+
+  beforeAll(async () => {
+    server = await startBuiltServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail') {
+      mkdirSync(artifactsDir, { recursive: true });
+      for (const [index, page] of pages.entries()) {
+        await page.screenshot({
+          path: path.join(artifactsDir, `${context.task.name} (${index + 1}).png`),
+        });
+      }
+    }
+    for (const page of pages) await page.close();
+    pages = [];
+    expect(pageErrors.flat()).toEqual([]);
+    pageErrors = [];
+  });
+
+  /** A fresh browser profile signed in as a clinic role (first sign-in: enrolls TOTP). */
+  const signedIn = async (email: string) => {
+    const page = await browser.newPage();
+    pages.push(page);
+    pageErrors.push(watchForErrors(page));
+    await page.goto(`${server.baseUrl}/sign-in`);
+    await signIn(page, email);
+    await enrollAuthenticator(page);
+    return page;
+  };
+  const openPatients = async (page: Page) => {
+    await page
+      .getByRole('navigation')
+      .getByRole('link', { name: /^Patients/ })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Patients' }).waitFor();
+  };
+
+  it('front-desk staff see every patient and put Dr. Okafor on James’s care team', async () => {
+    const page = await signedIn('frontdesk@demo-clinic.test');
+    await openPatients(page);
+    for (const name of ['Maria Lopez', 'James Park', 'Aisha Bello']) {
+      await page.getByRole('link', { name }).waitFor();
+    }
+    await page.getByRole('link', { name: 'James Park' }).click();
+    await page.getByRole('heading', { level: 1, name: 'James Park' }).waitFor();
+    await page.getByRole('listitem').filter({ hasText: 'Dr. Lin Chen' }).waitFor();
+    await page.getByRole('combobox', { name: 'Add a provider' }).selectOption({
+      label: 'Dr. Ada Okafor',
+    });
+    await page.getByRole('button', { name: 'Add to care team' }).click();
+    await page.getByText('Dr. Ada Okafor joined the care team.').waitFor();
+    await page.getByRole('listitem').filter({ hasText: 'Dr. Ada Okafor' }).waitFor();
+  }, 60_000);
+
+  it('Dr. Okafor opens Maria’s record only through break-glass, stating why', async () => {
+    const page = await signedIn('dr.okafor@demo-clinic.test');
+    await openPatients(page);
+    // Her own patients: Aisha, and James from the test before.
+    await page.getByRole('link', { name: 'Aisha Bello' }).waitFor();
+    await page.getByRole('link', { name: 'James Park' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Maria Lopez' }).count()).toBe(0);
+
+    await page
+      .getByRole('textbox', { name: /^Patient's email address/ })
+      .fill('maria@demo-clinic.test');
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page.getByRole('link', { name: 'Maria Lopez' }).click();
+    await page.getByText("You are not on this patient's care team").waitFor();
+
+    await page.getByRole('textbox', { name: /^Reason for emergency access/ }).fill(reason);
+    await page.getByRole('button', { name: 'Open the record in an emergency' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Maria Lopez' }).waitFor();
+    await page.getByText('You opened this record with break-glass access.').waitFor();
+  }, 60_000);
+
+  it('the admin sees the emergency access with its reason and marks it reviewed', async () => {
+    const page = await signedIn('admin@demo-clinic.test');
+    await page
+      .getByRole('navigation')
+      .getByRole('link', { name: /^Emergency access/ })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Emergency access' }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'Dr. Ada Okafor' });
+    await row.getByText(reason).waitFor();
+    expect(await row.getByText('Maria Lopez').count()).toBe(1);
+    await row.getByRole('button', { name: /^Mark reviewed/ }).click();
+    await row.getByText('Reviewed').waitFor();
+  }, 60_000);
+});

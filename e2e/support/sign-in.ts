@@ -1,0 +1,29 @@
+import type { Page } from 'playwright-core';
+import { generate } from 'otplib';
+
+export const demoPassword = 'openvisit-demo-2026';
+
+/** Fills the sign-in form the way a person does. */
+export async function signIn(page: Page, email: string, password = demoPassword) {
+  await page.getByRole('textbox', { name: /^Email/ }).fill(email);
+  await page
+    .getByLabel(/^Password/)
+    .and(page.locator('input'))
+    .fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/**
+ * A clinic role's first sign-in: set up the authenticator app from the page's secret,
+ * confirm with a computed code, acknowledge the recovery codes. Returns the secret.
+ */
+export async function enrollAuthenticator(page: Page): Promise<string> {
+  await page.waitForURL('**/account/two-step/setup?required=1');
+  const secret = (await page.getByTestId('totp-secret').innerText()).replace(/\s/g, '');
+  await page.getByRole('textbox', { name: /^6-digit code/ }).fill(await generate({ secret }));
+  await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+  await page.getByRole('checkbox', { name: 'I have saved my recovery codes' }).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/account/two-step'));
+  return secret;
+}
