@@ -1,9 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { artifactsDir, launchBrowser, watchForErrors } from './support/browser.js';
-import { startBuiltServer, type RunningServer } from './support/server.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSuite } from './support/suite.js';
 import { enrollAuthenticator, signIn } from './support/sign-in.js';
 
 const reason = 'Covering the on-call shift tonight for Dr. Chen.';
@@ -11,40 +8,11 @@ const reason = 'Covering the on-call shift tonight for Dr. Chen.';
 // One story, in order: staff manage a care team; a provider outside it needs emergency
 // access; the admin reviews it.
 describe('care teams and emergency access in the browser', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let pages: Page[] = [];
-  let pageErrors: string[][] = [];
-
-  beforeAll(async () => {
-    server = await startBuiltServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') {
-      mkdirSync(artifactsDir, { recursive: true });
-      for (const [index, page] of pages.entries()) {
-        await page.screenshot({
-          path: path.join(artifactsDir, `${context.task.name} (${index + 1}).png`),
-        });
-      }
-    }
-    for (const page of pages) await page.close();
-    pages = [];
-    expect(pageErrors.flat()).toEqual([]);
-    pageErrors = [];
-  });
+  const suite = browserSuite();
 
   /** A fresh browser profile signed in as a clinic role (first sign-in: enrolls TOTP). */
   const signedIn = async (email: string) => {
-    const page = await browser.newPage();
-    pages.push(page);
-    pageErrors.push(watchForErrors(page));
-    await page.goto(`${server.baseUrl}/sign-in`);
+    const page = await suite.open('/sign-in');
     await signIn(page, email);
     await enrollAuthenticator(page);
     return page;
@@ -107,5 +75,37 @@ describe('care teams and emergency access in the browser', () => {
     expect(await row.getByText('Maria Lopez').count()).toBe(1);
     await row.getByRole('button', { name: /^Mark reviewed/ }).click();
     await row.getByText('Reviewed').waitFor();
+
+    // The audit trail shows the emergency access, and exports it.
+    await page
+      .getByRole('navigation')
+      .getByRole('link', { name: /^Audit trail/ })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Audit trail' }).waitFor();
+    await page
+      .getByRole('combobox', { name: 'Action' })
+      .selectOption({ label: 'Emergency access' });
+    await page.getByRole('button', { name: 'Search' }).click();
+    const entry = page.getByRole('row').filter({ hasText: 'Dr. Ada Okafor' }).first();
+    await entry.getByText('Maria Lopez').waitFor();
+    await page.getByText(/^Entries 1–1 of 1\./).waitFor();
+    const href = await page.getByRole('link', { name: 'Export as CSV' }).getAttribute('href');
+    const csv = await page.request.get(`${suite.server.baseUrl}${href!}`);
+    expect(csv.status()).toBe(200);
+    expect(await csv.text()).toMatch(/Dr\. Ada Okafor,provider,break_glass/);
+  }, 60_000);
+
+  it('Maria sees that Dr. Okafor opened her record in an emergency', async () => {
+    const page = await suite.open('/sign-in');
+    await signIn(page, 'maria@demo-clinic.test');
+    await page.waitForURL('**/patient');
+    await page
+      .getByRole('navigation')
+      .getByRole('link', { name: /^Access history/ })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Who accessed your record' }).waitFor();
+    const access = page.getByRole('row').filter({ hasText: 'Dr. Ada Okafor' }).first();
+    await access.getByText('Emergency access').waitFor();
+    expect(await access.getByText('Provider').count()).toBe(1);
   }, 60_000);
 });

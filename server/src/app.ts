@@ -41,6 +41,13 @@ import { createMfaService } from './modules/identity/mfa-service.js';
 import { createPeopleDirectory } from './modules/identity/people-directory.js';
 import { createCareService } from './modules/care/care-service.js';
 import { careRoutes } from './modules/care/routes.js';
+import { fileAnchorStore } from './modules/audit/anchor-store.js';
+import { startAnchoring } from './modules/audit/anchoring.js';
+import { registerAuditHooks } from './modules/audit/audit-hooks.js';
+import { auditMetrics } from './modules/audit/audit-metrics.js';
+import { createAuditService } from './modules/audit/audit-service.js';
+import { createAuditWriter, type AuditWriter } from './modules/audit/audit-writer.js';
+import { auditRoutes } from './modules/audit/routes.js';
 import {
   createLoginThrottle,
   memoryFailureStore,
@@ -69,12 +76,19 @@ export interface AppDeps {
   clock?: Clock;
   /** Where logs go; stdout unless a test captures them. */
   logStream?: DestinationStream;
+  /**
+   * The audit trail's writer; the real one unless given. Only the audit-overhead benchmark
+   * passes another (to measure the trail's cost): nothing in the product does.
+   */
+  auditWriter?: AuditWriter;
 }
 
 export interface BuiltApp {
   app: FastifyInstance;
   routes: RouteRecord[];
   metrics: Metrics;
+  /** The audit trail's writer (tests wait on it; the bench compares with and without). */
+  auditWriter: AuditWriter;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -159,7 +173,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const clock = deps.clock ?? systemClock;
   const mailer = deps.mailer ?? createOutboxMailer(database.db);
   const clinics = createClinicService(database.db);
-  const sessions = createSessionService(database.db, clock);
+  const sessions = createSessionService(database.db, clock, config.idleTimeouts);
   const mfa = createMfaService(database.db, clock, createFieldCipher(config.dataEncryptionKeys));
   const throttle = createLoginThrottle(
     redis ? redisFailureStore(redis) : memoryFailureStore(clock),
@@ -176,11 +190,12 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     log: app.log,
   });
 
+  const directory = createPeopleDirectory(database.db);
   const care = createCareService({
     db: database.db,
     clock,
     mailer,
-    directory: createPeopleDirectory(database.db),
+    directory,
     publicUrl: config.publicUrl,
     log: app.log,
   });
@@ -215,6 +230,24 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   }
 
   const metrics = registerMetrics(app, () => database.poolStats());
+
+  // The audit trail: hooks before any route, so every audited route gets them.
+  const auditWriter =
+    deps.auditWriter ?? createAuditWriter(database.db, clock, auditMetrics(metrics.registry));
+  registerAuditHooks(app, auditWriter, () => clock.now(), app.log);
+  if (config.role !== 'api' && config.role !== 'migrate') {
+    const anchoring = startAnchoring(
+      auditWriter,
+      fileAnchorStore(config.audit.anchorDir),
+      config.audit.anchorIntervalMs,
+      app.log,
+      () => clock.now(),
+    );
+    app.addHook('onClose', () => anchoring.stop());
+  } else {
+    app.addHook('onClose', () => auditWriter.flush());
+  }
+
   if (!config.metrics.port) metricsRoute(app, metrics, config.metrics.token);
 
   const probes: Record<string, Probe> = { database: () => database.ping(CHECK_TIMEOUT_MS) };
@@ -250,6 +283,9 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
       }),
     });
     await app.register(careRoutes, { care });
+    await app.register(auditRoutes, {
+      audit: createAuditService({ db: database.db, clock, directory }),
+    });
     appFallback = await registerWebApp(app, config.webDistDir);
   }
 
@@ -265,7 +301,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   });
 
   // Not ready()-ed: main.ts listens (which readies it) and tests may add routes first.
-  return { app, routes, metrics };
+  return { app, routes, metrics, auditWriter };
 }
 
 /** A hop count trusts that many proxies in front of us (what proxy-addr does with a number). */

@@ -113,6 +113,51 @@ describe('configuration', () => {
     );
   });
 
+  it('ends idle sessions after 15 minutes for clinic roles and 30 for patients by default', () => {
+    expect(load({}).idleTimeouts).toEqual({ staffSeconds: 900, patientSeconds: 1800 });
+  });
+
+  it('lets a clinic choose shorter idle limits, never longer ones', () => {
+    expect(
+      load({ SESSION_IDLE_TIMEOUT_STAFF_S: '600', SESSION_IDLE_TIMEOUT_PATIENT_S: '900' })
+        .idleTimeouts,
+    ).toEqual({ staffSeconds: 600, patientSeconds: 900 });
+    const text = problemsOf({
+      SESSION_IDLE_TIMEOUT_STAFF_S: '901',
+      SESSION_IDLE_TIMEOUT_PATIENT_S: '3600',
+    }).join('\n');
+    expect(text).toContain('SESSION_IDLE_TIMEOUT_STAFF_S: must be at most 900 seconds');
+    expect(text).toContain('SESSION_IDLE_TIMEOUT_PATIENT_S: must be at most 1800 seconds');
+    expect(problemsOf({ SESSION_IDLE_TIMEOUT_STAFF_S: '2.5' }).join()).toContain(
+      'SESSION_IDLE_TIMEOUT_STAFF_S',
+    );
+  });
+
+  it('allows idle limits down to 5 seconds for tests, and no shorter than a minute in production', () => {
+    expect(load({ SESSION_IDLE_TIMEOUT_STAFF_S: '5' }).idleTimeouts.staffSeconds).toBe(5);
+    expect(problemsOf({ SESSION_IDLE_TIMEOUT_PATIENT_S: '4' }).join()).toContain(
+      'SESSION_IDLE_TIMEOUT_PATIENT_S: must be at least 5 seconds',
+    );
+    const production = {
+      NODE_ENV: 'production',
+      METRICS_PORT: '9464',
+      PUBLIC_URL: 'https://visit.test',
+      SMTP_URL: 'smtps://relay.test',
+      DATA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+    };
+    const problems = problemsOf({
+      ...production,
+      SESSION_IDLE_TIMEOUT_STAFF_S: '59',
+      SESSION_IDLE_TIMEOUT_PATIENT_S: '20',
+    });
+    expect(problems).toHaveLength(2);
+    expect(problems.join('\n')).toMatch(/SESSION_IDLE_TIMEOUT_STAFF_S: .*at least 60 seconds/);
+    expect(problems.join('\n')).toMatch(/SESSION_IDLE_TIMEOUT_PATIENT_S: .*at least 60 seconds/);
+    expect(
+      load({ ...production, SESSION_IDLE_TIMEOUT_STAFF_S: '60' }).idleTimeouts.staffSeconds,
+    ).toBe(60);
+  });
+
   it('refuses split roles on the single-process embedded database', () => {
     expect(problemsOf({}, ['--role=worker']).join()).toContain('DATABASE_URL');
   });

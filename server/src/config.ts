@@ -1,6 +1,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import {
+  IDLE_TIMEOUT_PATIENT_S,
+  IDLE_TIMEOUT_STAFF_S,
+  type IdleTimeouts,
+} from './modules/identity/session-service.js';
 import { parseKeyRing, type KeyRingEntry } from './platform/crypto/field-cipher.js';
 
 const serverRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -12,6 +17,17 @@ const booleanString = z
 const postgresUrl = z
   .url()
   .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// or postgresql:// URL');
+
+// Clinics may end idle sessions sooner than the HIPAA defaults, never later. Below 60 seconds
+// is only for tests (a browser test waits for the real timeout); production refuses it.
+const idleSeconds = (limit: number, who: string) =>
+  z.coerce
+    .number()
+    .int()
+    .min(5, 'must be at least 5 seconds')
+    .max(limit, `must be at most ${limit} seconds, the limit for ${who}; shorter is allowed`)
+    .default(limit);
+const PRODUCTION_MIN_IDLE_S = 60;
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -72,6 +88,10 @@ const envSchema = z.object({
       'must be an address, optionally with a name: Name <addr@host>',
     )
     .default('OpenVisit <no-reply@openvisit.invalid>'),
+  SESSION_IDLE_TIMEOUT_STAFF_S: idleSeconds(IDLE_TIMEOUT_STAFF_S, 'providers, staff and admins'),
+  SESSION_IDLE_TIMEOUT_PATIENT_S: idleSeconds(IDLE_TIMEOUT_PATIENT_S, 'patients'),
+  AUDIT_ANCHOR_DIR: z.string().min(1).optional(),
+  AUDIT_ANCHOR_INTERVAL_S: z.coerce.number().int().min(1).max(86_400).default(300),
 });
 
 /** Every environment variable the server reads; .env.example documents each (tested). */
@@ -103,6 +123,14 @@ function crossChecks(source: NodeJS.ProcessEnv): string[] {
   }
   if (source.NODE_ENV === 'production' && !source.PUBLIC_URL) {
     problems.push('PUBLIC_URL: production needs the public address used in emailed links');
+  }
+  for (const name of ['SESSION_IDLE_TIMEOUT_STAFF_S', 'SESSION_IDLE_TIMEOUT_PATIENT_S'] as const) {
+    const seconds = Number(source[name]);
+    if (source.NODE_ENV === 'production' && seconds < PRODUCTION_MIN_IDLE_S) {
+      problems.push(
+        `${name}: production needs at least ${PRODUCTION_MIN_IDLE_S} seconds; shorter limits are for tests`,
+      );
+    }
   }
   if (source.MIGRATION_DATABASE_URL && !source.DATABASE_URL) {
     problems.push('MIGRATION_DATABASE_URL: only meaningful together with DATABASE_URL');
@@ -138,6 +166,10 @@ export interface Config {
   mail: { smtpUrl: string | undefined; from: string };
   /** Key ring for field-level encryption: `id:base64(32 bytes)`, newest first. */
   dataEncryptionKeys: KeyRingEntry[];
+  /** How long a session may sit unused before it ends (HIPAA automatic logoff). */
+  idleTimeouts: IdleTimeouts;
+  /** Where the audit chain's head is anchored outside the database, and how often. */
+  audit: { anchorDir: string; anchorIntervalMs: number };
 }
 
 // Development and tests only: production refuses to start without its own keys.
@@ -215,5 +247,13 @@ export function loadConfig(
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     dataEncryptionKeys: parseKeyRing(env.DATA_ENCRYPTION_KEYS ?? DEVELOPMENT_KEY_RING),
+    idleTimeouts: {
+      staffSeconds: env.SESSION_IDLE_TIMEOUT_STAFF_S,
+      patientSeconds: env.SESSION_IDLE_TIMEOUT_PATIENT_S,
+    },
+    audit: {
+      anchorDir: path.resolve(env.AUDIT_ANCHOR_DIR ?? path.join(env.DATA_DIR, 'audit-anchors')),
+      anchorIntervalMs: env.AUDIT_ANCHOR_INTERVAL_S * 1000,
+    },
   };
 }

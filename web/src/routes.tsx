@@ -13,6 +13,8 @@ import { RequireFinishedSignIn, RequireSignIn } from './auth/session';
 import { SignInPage } from './auth/sign-in-page';
 import { VerifyEmailPage } from './auth/verify-email-page';
 import { VerifySignInPage } from './auth/verify-sign-in-page';
+import { AccessHistoryPage } from './audit/access-history-page';
+import { AuditSearchPage } from './audit/audit-search-page';
 import { PatientPage } from './care/patient-page';
 import { PatientsPage } from './care/patients-page';
 import { HomePage } from './home/home-page';
@@ -60,6 +62,8 @@ export const router = createBrowserRouter([
           { path: 'provider', element: <ProviderHome /> },
           { path: 'admin', element: <AdminHome /> },
           { path: 'admin/emergency-access', element: <EmergencyAccessPage /> },
+          { path: 'admin/audit', element: <AuditSearchPage /> },
+          { path: 'patient/access-history', element: <AccessHistoryPage /> },
           { path: 'clinic/patients', element: <PatientsPage /> },
           { path: 'clinic/:clinicId/patients/:patientId', element: <PatientPage /> },
         ],

@@ -78,6 +78,14 @@ export async function migrate(
       );
       applied += 1;
     }
+    // Every run keeps a runway of monthly audit partitions (and re-applies the trail's
+    // append-only grants): the app role itself cannot create tables.
+    await tx.execute(sql`
+      do $$ begin
+        if to_regprocedure('audit_ensure_partitions(date, integer)') is not null then
+          perform audit_ensure_partitions(current_date, 24);
+        end if;
+      end $$`);
   });
   return { applied, total: migrations.length };
 }

@@ -8,6 +8,8 @@ import { dropPostgresDatabase, onPostgres, testServerUrl } from '../testing/test
 import { openDatabase, type Database } from './client.js';
 import { migrateWithOwnerRole } from './migrate.js';
 import { organizations } from './schema/index.js';
+import { createAuditWriter } from '../modules/audit/audit-writer.js';
+import { systemClock } from '../platform/clock.js';
 
 const rolesSql = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -84,6 +86,24 @@ describe.runIf(onPostgres)('least-privilege database roles', () => {
       .insert(organizations)
       .values({ slug: 'roles-check', name: 'Roles check', timezone: 'UTC' });
     expect(await app.db.select().from(organizations)).toHaveLength(1);
+
+    // The audit trail: the app appends (through the chain writer) and reads, and PostgreSQL
+    // itself refuses it UPDATE, DELETE and TRUNCATE on the events, partitions included.
+    const writer = createAuditWriter(app.db, systemClock);
+    await writer.record([
+      { occurredAt: new Date(), action: 'read', resourceType: 'roles-check', outcome: 'allowed' },
+    ]);
+    expect(await app.db.execute(sql`select 1 from audit_events`)).toBeTruthy();
+    const month = new Date().toISOString().slice(0, 7).replace('-', '_');
+    for (const tamper of [
+      sql`update audit_events set outcome = 'denied'`,
+      sql`delete from audit_events`,
+      sql`truncate audit_events`,
+      sql.raw(`delete from audit_events_${month}`),
+      sql`delete from audit_events_default`,
+    ]) {
+      expect(sqlState(await app.db.execute(tamper).catch((err: unknown) => err))).toBe('42501');
+    }
 
     for (const ddl of [
       sql`create table intruder (id int)`,

@@ -232,6 +232,43 @@ const cases: Record<string, Case> = {
     ok: 204,
     call: (w) => ({ url: `/api/clinics/${w.clinic.id}/break-glass/${w.reviewableGrant}/review` }),
   },
+  'GET /api/clinics/:clinicId/patients/:patientId/access-history': {
+    allowed: ['patientA'],
+    ok: 200,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/patients/${w.people.patientA.id}/access-history`,
+    }),
+  },
+  'GET /api/clinics/:clinicId/patients/:patientId/disclosures': {
+    allowed: ['patientA', 'careProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/patients/${w.people.patientA.id}/disclosures`,
+    }),
+  },
+  'POST /api/clinics/:clinicId/patients/:patientId/disclosures': {
+    allowed: ['staff', 'admin'],
+    ok: 201,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/patients/${w.people.patientA.id}/disclosures`,
+      payload: {
+        disclosedAt: '2026-11-02T15:00:00.000Z',
+        recipient: 'County public health department',
+        description: 'Immunization record',
+        purpose: 'Required public health reporting',
+      },
+    }),
+  },
+  'GET /api/clinics/:clinicId/audit-events': {
+    allowed: ['admin'],
+    ok: 200,
+    call: (w) => ({ url: `/api/clinics/${w.clinic.id}/audit-events` }),
+  },
+  'GET /api/clinics/:clinicId/audit-events/export': {
+    allowed: ['admin'],
+    ok: 200,
+    call: (w) => ({ url: `/api/clinics/${w.clinic.id}/audit-events/export?format=csv` }),
+  },
   // Clinical content: the patient and their providers, never staff or admins as such.
   [`GET ${CLINICAL_PROBE}`]: {
     allowed: ['patientA', 'careProvider'],
@@ -287,13 +324,17 @@ async function makeWorld(t: TestApp) {
   return { clinic, otherClinic, people, patientASecondSession, reviewableGrant: grant!.id };
 }
 
-/** A fingerprint of every table; session activity times move on every request, so skip them. */
+/**
+ * A fingerprint of every table; session activity times move on every request, so skip
+ * them, and the audit trail, which records the refused attempts by design.
+ */
 async function databaseFingerprint(t: TestApp) {
   const db = t.testDatabase.database.db;
   const tables = await queryRows<{ name: string }>(
     db,
     sql`select table_name as name from information_schema.tables
-        where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`,
+        where table_schema = 'public' and table_type = 'BASE TABLE'
+          and table_name not like 'audit\_%' order by 1`,
   );
   const parts: string[] = [];
   for (const { name } of tables) {
@@ -332,6 +373,14 @@ describe('authorization matrix', () => {
     ),
   ];
 
+  it('audits every route on a patient record', () => {
+    const unaudited = t.routes
+      .filter((r) => r.access?.rule === 'patient-record' && !r.config.audit)
+      .filter((r) => r.url !== CLINICAL_PROBE)
+      .map((r) => `${r.method} ${r.url}`);
+    expect(unaudited).toEqual([]);
+  });
+
   it('has expectations for every route the app registers, and no stale ones', () => {
     expect(routeKeys().filter((k) => !(k in cases))).toEqual([]);
     expect(Object.keys(cases).filter((k) => !routeKeys().includes(k))).toEqual([]);
@@ -356,6 +405,8 @@ describe('authorization matrix', () => {
       });
     };
 
+    const audit = t.routes.find((r) => `${r.method} ${r.url}` === key)?.config.audit;
+    const denied: string[] = [];
     // Denied calls first, on a fingerprinted database: they must change nothing.
     const before = await databaseFingerprint(t);
     for (const persona of personas.filter((p) => !spec.allowed.includes(p))) {
@@ -364,13 +415,32 @@ describe('authorization matrix', () => {
       expect(expected, `${persona} got ${res.statusCode}: ${res.body}`).toContain(res.statusCode);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.body).not.toContain(w.people.patientA.email);
+      if (audit) denied.push(res.headers['x-request-id'] as string);
     }
     expect(await databaseFingerprint(t)).toEqual(before);
 
+    const allowed: string[] = [];
     for (const persona of spec.allowed) {
       const res = await send(persona);
       const ok = typeof spec.ok === 'number' ? spec.ok : spec.ok[persona];
       expect(res.statusCode, `${persona}: ${res.body}`).toBe(ok);
+      if (audit && res.statusCode < 400) allowed.push(res.headers['x-request-id'] as string);
+    }
+
+    // Audited routes: every granted call left its event, every refusal a `denied` one.
+    if (audit) {
+      await t.auditWriter.flush();
+      const outcomes = async (requestId: string) =>
+        (
+          await queryRows<{ action: string; outcome: string }>(
+            t.testDatabase.database.db,
+            sql`select action, outcome from audit_events where request_id = ${requestId}`,
+          )
+        ).map((e) => `${e.action}:${e.outcome}`);
+      for (const id of allowed) expect(await outcomes(id)).toContain(`${audit.action}:allowed`);
+      for (const id of denied) {
+        await expect.poll(() => outcomes(id)).toContain(`${audit.action}:denied`);
+      }
     }
   });
 });

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from './errors.js';
 import {
   decideRecordAccess,
@@ -87,6 +87,8 @@ export interface RouteRecord {
   url: string;
   access: AccessRule | undefined;
   routeGroup: string | undefined;
+  /** The route's whole config (modules add their own declarations, e.g. `audit`). */
+  config: FastifyContextConfig;
 }
 
 /** Records every route with its declared rule so tests can enumerate them. */
@@ -108,6 +110,9 @@ export function collectRoutes(app: FastifyInstance): RouteRecord[] {
         },
         get routeGroup() {
           return route.config?.routeGroup;
+        },
+        get config() {
+          return route.config ?? {};
         },
       });
     }

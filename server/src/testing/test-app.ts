@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { buildApp, type BuiltApp } from '../app.js';
@@ -42,6 +44,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       WEB_DIST_DIR: '/nonexistent-web-dist',
       ...(testRedisUrl ? { REDIS_URL: testRedisUrl } : {}),
       ...(process.env.TEST_DATABASE_URL ? { DATABASE_URL: process.env.TEST_DATABASE_URL } : {}),
+      // Never the repository's ./data: each app anchors its audit chain in its own folder.
+      AUDIT_ANCHOR_DIR: path.join(tmpdir(), `openvisit-anchors-${randomBytes(6).toString('hex')}`),
       ...options.env,
     },
     options.argv ?? ['--role=all'],

@@ -4,22 +4,17 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { BreakGlassList } from '@openvisit/contracts';
 import { apiSend } from '../api/client';
 import { describeError } from '../api/describe-error';
-import { useSession } from '../auth/session';
+import { useAdminClinicId } from '../auth/clinic-of';
 import { breakGlassPath, breakGlassQuery } from '../care/care-queries';
 import { DateTime, viewerTimeZone } from '../shell/format-time';
-import { LiveRegion } from '../shell/live-region';
+import { SuccessNotice } from '../shell/live-region';
 import { PageTitle } from '../shell/page-title';
 import { QueryStatus } from '../shell/query-status';
-import { adminClinicIdOf } from './people-page';
 
 type Grant = BreakGlassList['grants'][number];
 
 export function EmergencyAccessPage() {
-  const sessionState = useSession();
-  const clinicId =
-    sessionState.status === 'signed-in'
-      ? adminClinicIdOf(sessionState.session.memberships)
-      : undefined;
+  const clinicId = useAdminClinicId();
   return (
     <Stack gap="lg" maw={1100}>
       <PageTitle title="Emergency access" />
@@ -52,13 +47,7 @@ function GrantReview({ clinicId }: { clinicId: string }) {
   });
   return (
     <>
-      <LiveRegion>
-        {notice && (
-          <Alert color="teal" role="none">
-            {notice}
-          </Alert>
-        )}
-      </LiveRegion>
+      <SuccessNotice message={notice} />
       {review.isError && (
         <Alert color="red" title={describeError(review.error).title}>
           {describeError(review.error).message}

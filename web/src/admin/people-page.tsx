@@ -20,8 +20,10 @@ import { apiGet, apiSend } from '../api/client';
 import { describeError } from '../api/describe-error';
 import { bodyFieldErrors } from '../api/field-errors';
 import { FormProblemAlert } from '../auth/form-feedback';
+import { useAdminClinicId } from '../auth/clinic-of';
 import { useSession } from '../auth/session';
-import { LiveRegion } from '../shell/live-region';
+import { useDraft } from '../shell/drafts';
+import { SuccessNotice } from '../shell/live-region';
 import { PageTitle } from '../shell/page-title';
 
 type ClinicMember = ReturnType<typeof clinicMemberListSchema.parse>['members'][number];
@@ -52,19 +54,9 @@ export function membersQuery(clinicId: string) {
   });
 }
 
-/** The clinic this person administers, if any: the organization of their admin membership. */
-export function adminClinicIdOf(
-  memberships: readonly { organizationId: string; role: string }[],
-): string | undefined {
-  return memberships.find((membership) => membership.role === 'admin')?.organizationId;
-}
-
 export function PeoplePage() {
   const sessionState = useSession();
-  const clinicId =
-    sessionState.status === 'signed-in'
-      ? adminClinicIdOf(sessionState.session.memberships)
-      : undefined;
+  const clinicId = useAdminClinicId();
 
   return (
     <Stack gap="lg" maw={1000}>
@@ -129,14 +121,7 @@ function PeopleManager({ clinicId, selfId }: { clinicId: string; selfId: string 
         </Text>
       </Stack>
 
-      <LiveRegion>
-        {/* role="none": the live region around it announces it, once. */}
-        {notice && (
-          <Alert color="teal" role="none">
-            {notice}
-          </Alert>
-        )}
-      </LiveRegion>
+      <SuccessNotice message={notice} />
 
       {members.isPending && (
         <Group gap="sm" role="status">
@@ -310,9 +295,10 @@ const inviteFields = ['displayName', 'email', 'role'] as const;
 
 function InviteForm({ clinicId }: { clinicId: string }) {
   const queryClient = useQueryClient();
-  const [displayName, setDisplayName] = useState('');
-  const [email, setEmail] = useState('');
-  const [role, setRole] = useState<StaffRole>('provider');
+  // Kept across an idle sign-out: the admin signing back in finds what they had typed.
+  const [displayName, setDisplayName] = useDraft(`invite:${clinicId}:displayName`, '');
+  const [email, setEmail] = useDraft(`invite:${clinicId}:email`, '');
+  const [role, setRole] = useDraft<StaffRole>(`invite:${clinicId}:role`, 'provider');
   const [notice, setNotice] = useState('');
 
   const invite = useMutation({
@@ -345,13 +331,7 @@ function InviteForm({ clinicId }: { clinicId: string }) {
           They get an email with a link to choose a password. Providers, staff and admins must set
           up two-step sign-in with an authenticator app when they first sign in.
         </Text>
-        <LiveRegion>
-          {notice && (
-            <Alert color="teal" role="none">
-              {notice}
-            </Alert>
-          )}
-        </LiveRegion>
+        <SuccessNotice message={notice} />
         {invite.isError && (
           <FormProblemAlert
             error={invite.error}

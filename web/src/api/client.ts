@@ -65,6 +65,24 @@ export class ApiUnexpectedResponse extends Error {
 
 const defaultTimeoutMs = 10_000;
 
+/** An answer from the server, as the idle watcher hears of it: signed in, each is activity. */
+export interface ApiAnswer {
+  path: string;
+  status: number;
+  /** The server's `Date` header: how the idle watcher follows the server's clock. */
+  serverDate: string | null;
+}
+
+const answerListeners = new Set<(answer: ApiAnswer) => void>();
+
+/** Calls `listener` after every answer the server gives; returns the function that stops it. */
+export function onApiAnswer(listener: (answer: ApiAnswer) => void): () => void {
+  answerListeners.add(listener);
+  return () => {
+    answerListeners.delete(listener);
+  };
+}
+
 /** The header the server's CSRF defence requires on every state-changing request. */
 export const csrfHeader = 'x-openvisit-request';
 
@@ -143,6 +161,8 @@ async function request(
     const reason = timeout.aborted ? 'timed out' : 'could not connect';
     throw new ApiUnreachable(`${method} ${path} ${reason}`, { cause: error });
   }
+  const answer = { path, status: response.status, serverDate: response.headers.get('date') };
+  for (const listener of answerListeners) listener(answer);
 
   const contentType = response.headers.get('content-type') ?? '';
   if (!response.ok && contentType.includes('application/problem+json')) {

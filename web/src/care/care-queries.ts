@@ -11,20 +11,6 @@ const clinicPath = (clinicId: string) => `/api/clinics/${encodeURIComponent(clin
 export const patientPath = (clinicId: string, patientId: string) =>
   `${clinicPath(clinicId)}/patients/${encodeURIComponent(patientId)}`;
 
-type Role = 'patient' | 'provider' | 'staff' | 'admin';
-
-/** The clinic where this person works (provider, staff or admin), if any. */
-export function workforceClinicOf(
-  memberships: readonly { organizationId: string; role: Role }[],
-): { clinicId: string; roles: Set<Role> } | undefined {
-  const work = memberships.find((m) => m.role !== 'patient');
-  if (!work) return undefined;
-  const roles = new Set(
-    memberships.filter((m) => m.organizationId === work.organizationId).map((m) => m.role),
-  );
-  return { clinicId: work.organizationId, roles };
-}
-
 export const patientsQuery = (clinicId: string) =>
   queryOptions({
     queryKey: ['clinics', clinicId, 'patients'],

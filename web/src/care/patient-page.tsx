@@ -17,11 +17,12 @@ import { ApiProblem, apiSend } from '../api/client';
 import { describeError } from '../api/describe-error';
 import { bodyFieldErrors } from '../api/field-errors';
 import { useSession } from '../auth/session';
-import { LiveRegion } from '../shell/live-region';
+import { SuccessNotice } from '../shell/live-region';
 import { PageTitle } from '../shell/page-title';
 import { QueryStatus } from '../shell/query-status';
 import { TextLink } from '../shell/text-link';
 import { DateTime } from '../shell/format-time';
+import { DisclosuresSection } from '../audit/disclosures-section';
 import { patientPath, patientQuery, providersQuery } from './care-queries';
 
 export function PatientPage() {
@@ -90,6 +91,11 @@ function PatientSummaryView({
         <Text>This patient&apos;s account is disabled.</Text>
       )}
       <CareTeam summary={summary} clinicId={clinicId} manages={managesCareTeam} />
+      <DisclosuresSection
+        clinicId={clinicId}
+        patientId={summary.patient.id}
+        audience={managesCareTeam ? 'staff' : 'provider'}
+      />
     </>
   );
 }
@@ -120,13 +126,7 @@ function CareTeam({
       <Title order={2} id="care-team-heading">
         Care team
       </Title>
-      <LiveRegion>
-        {notice && (
-          <Alert color="teal" role="none">
-            {notice}
-          </Alert>
-        )}
-      </LiveRegion>
+      <SuccessNotice message={notice} />
       {summary.careTeam.length === 0 ? (
         <Text>No provider is on this patient&apos;s care team yet.</Text>
       ) : (
@@ -240,7 +240,7 @@ function BreakGlassRequest({ clinicId, patientId }: { clinicId: string; patientI
 
   return (
     <Stack gap="md">
-      <Alert color="yellow" title="You are not on this patient's care team">
+      <Alert color="red.9" title="You are not on this patient's care team">
         Only the providers caring for a patient may open their record. In an emergency you may open
         it for one hour: your reason is recorded, every look is audited, and your clinic&apos;s
         admins are told and review it.

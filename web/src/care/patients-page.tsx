@@ -3,18 +3,14 @@ import { Alert, Badge, Button, Group, Stack, Table, Text, TextInput, Title } fro
 import { useMutation, useQuery } from '@tanstack/react-query';
 import type { PatientList } from '@openvisit/contracts';
 import { describeError } from '../api/describe-error';
-import { useSession } from '../auth/session';
+import { useWorkforceClinic } from '../auth/clinic-of';
 import { PageTitle } from '../shell/page-title';
 import { QueryStatus } from '../shell/query-status';
 import { TextLink } from '../shell/text-link';
-import { findPatientByEmail, patientsQuery, workforceClinicOf } from './care-queries';
+import { findPatientByEmail, patientsQuery } from './care-queries';
 
 export function PatientsPage() {
-  const sessionState = useSession();
-  const work =
-    sessionState.status === 'signed-in'
-      ? workforceClinicOf(sessionState.session.memberships)
-      : undefined;
+  const work = useWorkforceClinic();
   return (
     <Stack gap="lg" maw={1000}>
       <PageTitle title="Patients" />

@@ -13,6 +13,7 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import { Link, NavLink as RouterNavLink, Outlet, useLocation, useMatch } from 'react-router';
 import { describeError } from '../api/describe-error';
+import { IdleWatcher } from '../auth/idle-watcher';
 import { useSession, useSignOut, type SessionState } from '../auth/session';
 import classes from './app-layout.module.css';
 
@@ -41,6 +42,11 @@ const adminLinks: ShellLink[] = [
     label: 'Emergency access',
     description: 'Review break-glass openings',
   },
+  { to: '/admin/audit', label: 'Audit trail', description: 'Search and export accesses' },
+];
+
+const patientLinks: ShellLink[] = [
+  { to: '/patient/access-history', label: 'Access history', description: 'Who saw your record' },
 ];
 
 /** The area links a person's roles call for: workforce pages only for the workforce. */
@@ -50,6 +56,7 @@ function areaLinksFor(sessionState: SessionState): ShellLink[] {
   const workforce = roles.has('provider') || roles.has('staff') || roles.has('admin');
   return [
     ...areaLinks,
+    ...(roles.has('patient') ? patientLinks : []),
     ...(workforce ? workforceLinks : []),
     ...(roles.has('admin') ? adminLinks : []),
   ];
@@ -154,6 +161,7 @@ export function AppLayout() {
             in a moment.
           </Alert>
         )}
+        <IdleWatcher />
         <Outlet />
       </AppShell.Main>
     </AppShell>

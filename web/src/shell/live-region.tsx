@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Alert } from '@mantine/core';
 import classes from './live-region.module.css';
 
 /**
@@ -11,5 +12,19 @@ export function LiveRegion({ children }: { children: ReactNode }) {
     <div aria-live="polite" className={classes.liveRegion}>
       {children}
     </div>
+  );
+}
+
+/** A success message in a live region (announced once; empty renders nothing visible). */
+export function SuccessNotice({ message }: { message: string }) {
+  return (
+    <LiveRegion>
+      {/* role="none": the live region around it announces it, once. */}
+      {message && (
+        <Alert color="teal" role="none">
+          {message}
+        </Alert>
+      )}
+    </LiveRegion>
   );
 }

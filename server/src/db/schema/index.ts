@@ -6,3 +6,4 @@ export * from './user-tokens.js';
 export * from './mail-outbox.js';
 export * from './mfa.js';
 export * from './care.js';
+export * from './disclosures.js';

@@ -12,6 +12,7 @@ import {
 } from '@openvisit/contracts';
 import { requireActor, type AccessRule } from '../../platform/access.js';
 import { AppError } from '../../platform/errors.js';
+import { auditResults, type RouteAudit } from '../audit/audit-hooks.js';
 import type { CareService } from './care-service.js';
 
 const tags = ['care'];
@@ -24,6 +25,11 @@ const workforce: AccessRule = { rule: 'clinic-role', roles: ['provider', 'staff'
 const admins: AccessRule = { rule: 'clinic-role', roles: ['admin'] };
 const providers: AccessRule = { rule: 'clinic-role', roles: ['provider'] };
 const recordSummary: AccessRule = { rule: 'patient-record', content: 'administrative' };
+const careTeamChange: RouteAudit = {
+  action: 'permission_change',
+  resource: 'care-team',
+  resourceParam: 'providerId',
+};
 const careTeamManagers: AccessRule = {
   rule: 'patient-record',
   content: 'administrative',
@@ -34,7 +40,7 @@ export const careRoutes: FastifyPluginAsyncZod<{ care: CareService }> = async (a
   app.get(
     '/api/clinics/:clinicId/patients',
     {
-      config: { access: workforce },
+      config: { access: workforce, audit: { action: 'search', resource: 'patient' } },
       schema: {
         tags,
         summary: "The clinic's patients the viewer may see",
@@ -52,6 +58,10 @@ export const careRoutes: FastifyPluginAsyncZod<{ care: CareService }> = async (a
         request.params.clinicId,
         { userId: actor.userId, roles },
         request.query,
+      );
+      auditResults(
+        request,
+        patients.map((p) => p.id),
       );
       return { patients };
     },
@@ -74,7 +84,7 @@ export const careRoutes: FastifyPluginAsyncZod<{ care: CareService }> = async (a
   app.get(
     '/api/clinics/:clinicId/patients/:patientId',
     {
-      config: { access: recordSummary },
+      config: { access: recordSummary, audit: { action: 'read', resource: 'patient-summary' } },
       schema: {
         tags,
         summary: 'A patient: who they are and who cares for them',
@@ -91,7 +101,7 @@ export const careRoutes: FastifyPluginAsyncZod<{ care: CareService }> = async (a
   app.put(
     '/api/clinics/:clinicId/patients/:patientId/care-team/:providerId',
     {
-      config: { access: careTeamManagers },
+      config: { access: careTeamManagers, audit: careTeamChange },
       schema: {
         tags,
         summary: "Put a provider on the patient's care team",
@@ -109,7 +119,7 @@ export const careRoutes: FastifyPluginAsyncZod<{ care: CareService }> = async (a
   app.delete(
     '/api/clinics/:clinicId/patients/:patientId/care-team/:providerId',
     {
-      config: { access: careTeamManagers },
+      config: { access: careTeamManagers, audit: careTeamChange },
       schema: {
         tags,
         summary: "Take a provider off the patient's care team",
@@ -127,7 +137,7 @@ export const careRoutes: FastifyPluginAsyncZod<{ care: CareService }> = async (a
   app.post(
     '/api/clinics/:clinicId/patients/:patientId/break-glass',
     {
-      config: { access: providers },
+      config: { access: providers, audit: { action: 'break_glass', resource: 'patient-record' } },
       schema: {
         tags,
         summary: "Emergency access to a patient's record for one hour (admins are told)",
@@ -155,7 +165,7 @@ export const careRoutes: FastifyPluginAsyncZod<{ care: CareService }> = async (a
   app.get(
     '/api/clinics/:clinicId/break-glass',
     {
-      config: { access: admins },
+      config: { access: admins, audit: { action: 'read', resource: 'break-glass-grant' } },
       schema: {
         tags,
         summary: 'Emergency accesses at the clinic, for review',
@@ -163,13 +173,20 @@ export const careRoutes: FastifyPluginAsyncZod<{ care: CareService }> = async (a
         response: { 200: breakGlassListSchema },
       },
     },
-    async (request) => ({ grants: await care.listBreakGlass(request.params.clinicId) }),
+    async (request) => {
+      const grants = await care.listBreakGlass(request.params.clinicId);
+      auditResults(request, [...new Set(grants.map((g) => g.patientId))]);
+      return { grants };
+    },
   );
 
   app.post(
     '/api/clinics/:clinicId/break-glass/:grantId/review',
     {
-      config: { access: admins },
+      config: {
+        access: admins,
+        audit: { action: 'update', resource: 'break-glass-grant', resourceParam: 'grantId' },
+      },
       schema: {
         tags,
         summary: 'Mark an emergency access as reviewed',

@@ -36,7 +36,7 @@ export const clinicPeopleRoutes: FastifyPluginAsyncZod<{ people: ClinicPeopleSer
   app.post(
     '/api/clinics/:clinicId/invitations',
     {
-      config: admins,
+      config: { ...admins, audit: { action: 'permission_change', resource: 'invitation' } },
       schema: {
         tags,
         summary: 'Invite a provider, staff member or admin by email',
@@ -54,7 +54,10 @@ export const clinicPeopleRoutes: FastifyPluginAsyncZod<{ people: ClinicPeopleSer
   app.post(
     '/api/clinics/:clinicId/members/:userId/disable',
     {
-      config: admins,
+      config: {
+        ...admins,
+        audit: { action: 'permission_change', resource: 'user', resourceParam: 'userId' },
+      },
       schema: {
         tags,
         summary: 'Disable an account: it can no longer sign in and every session ends',
@@ -75,7 +78,10 @@ export const clinicPeopleRoutes: FastifyPluginAsyncZod<{ people: ClinicPeopleSer
   app.post(
     '/api/clinics/:clinicId/members/:userId/reset-mfa',
     {
-      config: admins,
+      config: {
+        ...admins,
+        audit: { action: 'mfa_reset', resource: 'user', resourceParam: 'userId' },
+      },
       schema: {
         tags,
         summary: 'Remove a person’s authenticator (lost phone); they set up a new one at sign-in',

@@ -34,7 +34,17 @@ export const mfaRoutes: FastifyPluginAsyncZod<MfaRouteDeps> = async (
   { mfa, throttle, accounts, sessions, production },
 ) => {
   /** Privilege went up: replace the session (new id, second factor proven). */
-  async function upgradeSession(request: FastifyRequest, reply: FastifyReply, actor: Actor) {
+  async function upgradeSession(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    action: 'mfa_enroll' | 'mfa_verify',
+  ) {
+    await app.recordAudit(
+      request,
+      { action, resourceType: 'session', resourceId: actor.sessionId, outcome: 'allowed' },
+      'required',
+    );
     await sessions.end(actor.sessionId, 'rotated');
     const started = await sessions.start(
       actor.userId,
@@ -82,7 +92,10 @@ export const mfaRoutes: FastifyPluginAsyncZod<MfaRouteDeps> = async (
         throw new AppError('mfa-required', 'Finish signing in with your current authenticator.');
       }
       const recoveryCodes = await mfa.confirmEnrollment(actor.userId, request.body.code);
-      return { recoveryCodes, session: await upgradeSession(request, reply, actor) };
+      return {
+        recoveryCodes,
+        session: await upgradeSession(request, reply, actor, 'mfa_enroll'),
+      };
     },
   );
 
@@ -111,11 +124,16 @@ export const mfaRoutes: FastifyPluginAsyncZod<MfaRouteDeps> = async (
       } catch (err) {
         if (err instanceof AppError && err.code === 'invalid-code') {
           await throttle.failed(subject, request.ip);
+          await app.recordAudit(
+            request,
+            { action: 'mfa_failed', resourceType: 'session', outcome: 'denied' },
+            'best-effort',
+          );
         }
         throw err;
       }
       await throttle.succeeded(subject);
-      return upgradeSession(request, reply, actor);
+      return upgradeSession(request, reply, actor, 'mfa_verify');
     },
   );
 };

@@ -34,6 +34,27 @@ export function createPeopleDirectory(db: AppDatabase) {
       return row !== undefined;
     },
 
+    /** Whether a person holds any role at a clinic. */
+    async isMember(clinicId: string, userId: string): Promise<boolean> {
+      const [row] = await db
+        .select({ id: memberships.id })
+        .from(memberships)
+        .where(and(eq(memberships.organizationId, clinicId), eq(memberships.userId, userId)))
+        .limit(1);
+      return row !== undefined;
+    },
+
+    /** Display names of people, whatever their roles (for audit and history pages). */
+    async names(ids: string[]): Promise<Map<string, string>> {
+      const unique = [...new Set(ids)];
+      if (!unique.length) return new Map();
+      const rows = await db
+        .select({ id: users.id, displayName: users.displayName })
+        .from(users)
+        .where(inArray(users.id, unique));
+      return new Map(rows.map((r) => [r.id, r.displayName]));
+    },
+
     /** The people holding a role at a clinic, by name; optionally only the given ids. */
     async withRole(
       clinicId: string,

@@ -89,23 +89,50 @@ export const identityRoutes: FastifyPluginAsyncZod<IdentityRouteDeps> = async (
     },
     async (request, reply) => {
       const { email, password } = request.body;
-      const knownDevice = throttle.isKnownDevice(
-        readDeviceToken(request),
-        await accounts.idForEmail(email),
-      );
+      const accountId = await accounts.idForEmail(email);
+      const knownDevice = throttle.isKnownDevice(readDeviceToken(request), accountId);
       await throttle.check(email, request.ip, knownDevice);
       const user = await accounts.authenticate(email, password).catch(async (err: unknown) => {
         if (err instanceof AppError && err.code === 'invalid-credentials') {
           await throttle.failed(email, request.ip);
+          // The account's id only (never the email typed): unknown emails have none.
+          await app.recordAudit(
+            request,
+            {
+              action: 'login_failed',
+              resourceType: 'session',
+              outcome: 'denied',
+              actorUserId: accountId,
+            },
+            'best-effort',
+          );
         }
         throw err;
       });
       await throttle.succeeded(email);
-      setDeviceCookie(reply, throttle.deviceToken(user.id), production);
       const started = await sessions.start(user.id, {
         ip: request.ip,
         userAgent: request.headers['user-agent'],
       });
+      // No session goes to the browser unless its sign-in is on the audit trail.
+      await app
+        .recordAudit(
+          request,
+          {
+            action: 'login',
+            resourceType: 'session',
+            resourceId: started.sessionId,
+            outcome: 'allowed',
+            actorUserId: user.id,
+            sessionId: started.sessionId,
+          },
+          'required',
+        )
+        .catch(async (err: unknown) => {
+          await sessions.end(started.sessionId, 'revoked');
+          throw err;
+        });
+      setDeviceCookie(reply, throttle.deviceToken(user.id), production);
       setSessionCookie(reply, started.token, started.expiresAt, production);
       const session = await sessions.resolve(started.token);
       return describe(await accounts.profile(user.id), session!);
@@ -116,7 +143,18 @@ export const identityRoutes: FastifyPluginAsyncZod<IdentityRouteDeps> = async (
     '/api/auth/logout',
     { config: signingIn, schema: { tags, summary: 'End this session' } },
     async (request, reply) => {
-      await sessions.end(requireActor(request).sessionId, 'logout');
+      const actor = requireActor(request);
+      await sessions.end(actor.sessionId, 'logout');
+      await app.recordAudit(
+        request,
+        {
+          action: 'logout',
+          resourceType: 'session',
+          resourceId: actor.sessionId,
+          outcome: 'allowed',
+        },
+        'best-effort',
+      );
       clearSessionCookie(reply, production);
       return reply.code(204).send(null);
     },
@@ -235,6 +273,16 @@ export const identityRoutes: FastifyPluginAsyncZod<IdentityRouteDeps> = async (
     },
     async (request, reply) => {
       const actor = requireActor(request);
+      await app.recordAudit(
+        request,
+        {
+          action: 'update',
+          resourceType: 'password',
+          resourceId: actor.userId,
+          outcome: 'allowed',
+        },
+        'required',
+      );
       await accounts.changePassword(
         actor.userId,
         request.body.currentPassword,

@@ -9,14 +9,29 @@ import { hashSecretToken, newSecretToken } from './secret-tokens.js';
 export const IDLE_TIMEOUT_STAFF_S = 15 * 60;
 export const IDLE_TIMEOUT_PATIENT_S = 30 * 60;
 export const ABSOLUTE_LIFETIME_S = 12 * 60 * 60;
-// Activity is written at most once a minute: enough for a 15-minute idle limit, and it
-// keeps a database write off most requests.
+// Activity is written at most once a minute (keeps a database write off most requests), and
+// at most every quarter of the idle limit so a short limit a clinic chose still holds.
 const TOUCH_INTERVAL_MS = 60_000;
+const touchIntervalMs = (idleTimeoutSeconds: number) =>
+  Math.min(TOUCH_INTERVAL_MS, (idleTimeoutSeconds * 1000) / 4);
+
+/** Idle limits in force; a clinic may configure shorter ones than the defaults, never longer. */
+export interface IdleTimeouts {
+  staffSeconds: number;
+  patientSeconds: number;
+}
+
+export const defaultIdleTimeouts: IdleTimeouts = {
+  staffSeconds: IDLE_TIMEOUT_STAFF_S,
+  patientSeconds: IDLE_TIMEOUT_PATIENT_S,
+};
 
 export type EndReason = 'logout' | 'revoked' | 'password-changed' | 'disabled' | 'rotated' | 'idle';
 
-export const idleTimeoutFor = (roles: MembershipRole[]) =>
-  roles.some((r) => r !== 'patient') ? IDLE_TIMEOUT_STAFF_S : IDLE_TIMEOUT_PATIENT_S;
+export const idleTimeoutFor = (
+  roles: MembershipRole[],
+  timeouts: IdleTimeouts = defaultIdleTimeouts,
+) => (roles.some((r) => r !== 'patient') ? timeouts.staffSeconds : timeouts.patientSeconds);
 
 /** MFA is optional for patients and required for every clinic role (HIPAA workforce). */
 export function signInStage(
@@ -30,7 +45,11 @@ export function signInStage(
 }
 
 /** Sessions: this service owns the sessions table. */
-export function createSessionService(db: AppDatabase, clock: Clock) {
+export function createSessionService(
+  db: AppDatabase,
+  clock: Clock,
+  idleTimeouts: IdleTimeouts = defaultIdleTimeouts,
+) {
   async function rolesOf(userId: string) {
     return db
       .select({ organizationId: memberships.organizationId, role: memberships.role })
@@ -56,7 +75,10 @@ export function createSessionService(db: AppDatabase, clock: Clock) {
           createdAt: now,
           lastSeenAt: now,
           expiresAt: new Date(now.getTime() + ABSOLUTE_LIFETIME_S * 1000),
-          idleTimeoutSeconds: idleTimeoutFor(roles.map((r) => r.role)),
+          idleTimeoutSeconds: idleTimeoutFor(
+            roles.map((r) => r.role),
+            idleTimeouts,
+          ),
           assurance,
           ipAddress: client.ip ?? null,
           userAgent: client.userAgent?.slice(0, 300) ?? null,
@@ -84,7 +106,7 @@ export function createSessionService(db: AppDatabase, clock: Clock) {
         return undefined;
       }
       let lastSeenAt = s.lastSeenAt;
-      if (now.getTime() - s.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) {
+      if (now.getTime() - s.lastSeenAt.getTime() >= touchIntervalMs(s.idleTimeoutSeconds)) {
         lastSeenAt = now;
         await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, s.id));
       }

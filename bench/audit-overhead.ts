@@ -1,0 +1,75 @@
+/**
+ * What the audit trail costs: throughput of a chart read (GET a patient's record as their
+ * provider) with the real audit trail (one hash-chained event committed before each
+ * response, group-committed across requests) and with auditing switched off, in one run,
+ * as a ratio. Run: npm run bench:audit (BENCH_DATABASE_URL for PostgreSQL).
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import {
+  connections,
+  databaseLabel,
+  durationS,
+  repoRoot,
+  saveResults,
+  warmupS,
+} from './support/bench-server.js';
+
+interface Ready {
+  port: number;
+  cookie: string;
+  path: string;
+}
+
+async function measure(mode: 'audited' | 'unaudited') {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--conditions=source',
+      'bench/support/chart-server.ts',
+      ...(mode === 'unaudited' ? ['--unaudited'] : []),
+    ],
+    { cwd: repoRoot, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  try {
+    const ready = await new Promise<Ready>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('chart server not ready in 90 s')), 90_000);
+      createInterface({ input: child.stdout }).once('line', (line) => {
+        clearTimeout(timer);
+        resolve(JSON.parse(line) as Ready);
+      });
+      child.once('exit', (code) => reject(new Error(`chart server exited with ${code}`)));
+    });
+    const options = {
+      url: `http://127.0.0.1:${ready.port}${ready.path}`,
+      connections,
+      headers: { cookie: ready.cookie },
+    };
+    await autocannon({ ...options, duration: warmupS });
+    const result = await autocannon({ ...options, duration: durationS });
+    return {
+      mode,
+      'req/s': Math.round(result.requests.average),
+      'p50 ms': result.latency.p50,
+      'p99 ms': result.latency.p99,
+      non2xx: result.non2xx,
+      errors: result.errors + result.timeouts,
+    };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+const audited = await measure('audited');
+const unaudited = await measure('unaudited');
+const ratio = (audited['req/s'] / unaudited['req/s']).toFixed(2);
+console.log(
+  `\nChart read with and without the audit trail: ${databaseLabel}, ${connections} connections, ${durationS} s each, Node ${process.version}`,
+);
+console.table([audited, unaudited]);
+console.log(`audited / unaudited throughput: ${ratio}`);
+saveResults('audit-overhead', { durationS, connections, rows: [audited, unaudited], ratio });
