@@ -93,6 +93,18 @@ describe('care teams and emergency access in the browser', () => {
     const csv = await page.request.get(`${suite.server.baseUrl}${href!}`);
     expect(csv.status()).toBe(200);
     expect(await csv.text()).toMatch(/Dr\. Ada Okafor,provider,break_glass/);
+
+    // An admin can sign someone out on every device (here Dr. Okafor, after the review).
+    await page
+      .getByRole('navigation')
+      .getByRole('link', { name: /^People/ })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
+    const okafor = page.getByRole('row').filter({ hasText: 'Dr. Ada Okafor' });
+    await okafor.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await page.getByRole('dialog', { name: 'Sign Dr. Ada Okafor out everywhere?' }).waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Sign out everywhere' }).click();
+    await page.getByText('Dr. Ada Okafor is signed out on every device.').waitFor();
   }, 60_000);
 
   it('Maria sees that Dr. Okafor opened her record in an emergency', async () => {

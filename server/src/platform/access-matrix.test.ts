@@ -184,6 +184,13 @@ const cases: Record<string, Case> = {
     ok: 204,
     call: (w) => ({ url: `/api/clinics/${w.clinic.id}/members/${w.people.staff.id}/reset-mfa` }),
   },
+  'POST /api/clinics/:clinicId/members/:userId/end-sessions': {
+    allowed: ['admin'],
+    ok: 204,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/members/${w.people.patientA.id}/end-sessions`,
+    }),
+  },
   'GET /api/clinics/:clinicId/patients': {
     allowed: ['careProvider', 'otherProvider', 'staff', 'admin'],
     ok: 200,

@@ -28,13 +28,36 @@ import { PageTitle } from '../shell/page-title';
 
 type ClinicMember = ReturnType<typeof clinicMemberListSchema.parse>['members'][number];
 type StaffRole = 'provider' | 'staff' | 'admin';
-type MemberAction = 'disable' | 'reset-mfa';
+type MemberAction = 'disable' | 'reset-mfa' | 'end-sessions';
 
 const roleLabels: Record<ClinicMember['roles'][number], string> = {
   patient: 'Patient',
   provider: 'Provider',
   staff: 'Staff',
   admin: 'Admin',
+};
+
+const actionText: Record<
+  MemberAction,
+  { title: (name: string) => string; explain: (who: string) => string; confirm: string }
+> = {
+  disable: {
+    title: (name) => `Disable ${name}?`,
+    explain: (who) => `Every session of ${who} ends at once, and they can no longer sign in.`,
+    confirm: 'Disable account',
+  },
+  'end-sessions': {
+    title: (name) => `Sign ${name} out everywhere?`,
+    explain: (who) =>
+      `Every session of ${who} ends at once, on every device. They can sign in again with their password and two-step sign-in.`,
+    confirm: 'Sign out everywhere',
+  },
+  'reset-mfa': {
+    title: (name) => `Reset two-step sign-in for ${name}?`,
+    explain: (who) =>
+      `The authenticator app of ${who} stops working. At their next sign-in, after their password, they set up a new authenticator app.`,
+    confirm: 'Reset two-step sign-in',
+  },
 };
 
 const roleOptions: { value: StaffRole; label: string }[] = [
@@ -92,9 +115,11 @@ function PeopleManager({ clinicId, selfId }: { clinicId: string; selfId: string 
       ),
     onSuccess: (_result, { member, action }) => {
       setNotice(
-        action === 'disable'
-          ? `${member.displayName} is disabled and signed out everywhere.`
-          : `Two-step sign-in reset for ${member.displayName}: they set up a new authenticator app at their next sign-in.`,
+        {
+          disable: `${member.displayName} is disabled and signed out everywhere.`,
+          'reset-mfa': `Two-step sign-in reset for ${member.displayName}: they set up a new authenticator app at their next sign-in.`,
+          'end-sessions': `${member.displayName} is signed out on every device.`,
+        }[action],
       );
       setConfirmOpen(false);
       void queryClient.invalidateQueries({ queryKey: membersQuery(clinicId).queryKey });
@@ -148,11 +173,7 @@ function PeopleManager({ clinicId, selfId }: { clinicId: string; selfId: string 
       <Modal
         opened={confirmOpen}
         onClose={() => setConfirmOpen(false)}
-        title={
-          target?.action === 'disable'
-            ? `Disable ${target.member.displayName}?`
-            : `Reset two-step sign-in for ${target?.member.displayName ?? 'this person'}?`
-        }
+        title={target ? actionText[target.action].title(target.member.displayName) : ''}
         closeButtonProps={{ 'aria-label': 'Cancel' }}
         // The button that opened the dialog disappears once the action is done; the heading stays.
         returnFocus={!act.isSuccess}
@@ -162,18 +183,11 @@ function PeopleManager({ clinicId, selfId }: { clinicId: string; selfId: string 
       >
         {target && (
           <Stack gap="md">
-            {target.action === 'disable' ? (
-              <Text>
-                Every session of {target.member.displayName} ({target.member.email}) ends at once,
-                and they can no longer sign in.
-              </Text>
-            ) : (
-              <Text>
-                The authenticator app of {target.member.displayName} ({target.member.email}) stops
-                working. At their next sign-in, after their password, they set up a new
-                authenticator app.
-              </Text>
-            )}
+            <Text>
+              {actionText[target.action].explain(
+                `${target.member.displayName} (${target.member.email})`,
+              )}
+            </Text>
             {act.isError && (
               <Alert color="red" title={describeError(act.error).title}>
                 {describeError(act.error).message}
@@ -184,7 +198,7 @@ function PeopleManager({ clinicId, selfId }: { clinicId: string; selfId: string 
                 Cancel
               </Button>
               <Button color="red.9" loading={act.isPending} onClick={() => act.mutate(target)}>
-                {target.action === 'disable' ? 'Disable account' : 'Reset two-step sign-in'}
+                {actionText[target.action].confirm}
               </Button>
             </Group>
           </Stack>
@@ -268,6 +282,16 @@ function MemberTable({
                         onClick={() => onAction(member, 'disable')}
                       >
                         Disable
+                      </Button>
+                    )}
+                    {!isSelf && member.status === 'active' && (
+                      <Button
+                        size="xs"
+                        variant="default"
+                        aria-describedby={nameId}
+                        onClick={() => onAction(member, 'end-sessions')}
+                      >
+                        Sign out everywhere
                       </Button>
                     )}
                     {member.mfaEnabled && (

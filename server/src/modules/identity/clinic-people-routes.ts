@@ -96,6 +96,26 @@ export const clinicPeopleRoutes: FastifyPluginAsyncZod<{ people: ClinicPeopleSer
   );
 
   app.post(
+    '/api/clinics/:clinicId/members/:userId/end-sessions',
+    {
+      config: {
+        ...admins,
+        audit: { action: 'permission_change', resource: 'session', resourceParam: 'userId' },
+      },
+      schema: {
+        tags,
+        summary: 'Sign a person out on every device',
+        params: memberParams,
+        response: { 204: z.null(), 404: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      await people.endSessions(request.params.clinicId, request.params.userId);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
     '/api/auth/accept-invite',
     {
       config: { access: { rule: 'public' } },

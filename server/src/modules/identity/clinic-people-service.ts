@@ -177,6 +177,12 @@ export function createClinicPeopleService(deps: ClinicPeopleDeps) {
       await sessions.endAllFor(userId, 'disabled');
     },
 
+    /** Signs a person out everywhere (a lost laptop, a suspected compromise). */
+    async endSessions(clinicId: string, userId: string) {
+      await assertMember(clinicId, userId);
+      await sessions.endAllFor(userId, 'revoked');
+    },
+
     /** For a lost phone: the person sets up a new authenticator at their next sign-in. */
     async resetMfa(clinicId: string, userId: string) {
       await assertMember(clinicId, userId);

@@ -104,6 +104,22 @@ describe("a clinic admin manages the clinic's people", () => {
     ).toBe(200);
   });
 
+  it('signs a person out on every device, who can then sign in again', async () => {
+    const db = t.testDatabase.database.db;
+    const patient = await makePerson(db, clinicId, 'patient');
+    const laptop = await kit.login(patient.email, patient.password);
+    const phone = await kit.login(patient.email, patient.password);
+    const path = `/api/clinics/${clinicId}/members/${patient.id}/end-sessions`;
+    expect((await act(adminCookie, path)).statusCode).toBe(204);
+    for (const device of [laptop, phone]) {
+      expect((await kit.get('/api/auth/session', device.cookie)).statusCode).toBe(401);
+    }
+    await kit.login(patient.email, patient.password);
+    const outsider = await makePerson(db, otherClinicId, 'patient');
+    const far = `/api/clinics/${clinicId}/members/${outsider.id}/end-sessions`;
+    expect((await act(adminCookie, far)).statusCode).toBe(404);
+  });
+
   it('resets a lost authenticator: the person sets up a new one at the next sign-in', async () => {
     const db = t.testDatabase.database.db;
     const dr = await makePerson(db, clinicId, 'provider');
