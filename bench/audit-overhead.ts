@@ -64,12 +64,23 @@ async function measure(mode: 'audited' | 'unaudited') {
   }
 }
 
-const audited = await measure('audited');
-const unaudited = await measure('unaudited');
+// Alternating rounds, best of each: the machine is shared and noisy, and whichever mode runs
+// first also warms the database's caches.
+const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+const results: Awaited<ReturnType<typeof measure>>[] = [];
+for (let round = 0; round < rounds; round++) {
+  results.push(await measure(round % 2 ? 'unaudited' : 'audited'));
+  results.push(await measure(round % 2 ? 'audited' : 'unaudited'));
+}
+const best = (mode: string) =>
+  results.filter((r) => r.mode === mode).sort((a, b) => b['req/s'] - a['req/s'])[0]!;
+const audited = best('audited');
+const unaudited = best('unaudited');
 const ratio = (audited['req/s'] / unaudited['req/s']).toFixed(2);
 console.log(
   `\nChart read with and without the audit trail: ${databaseLabel}, ${connections} connections, ${durationS} s each, Node ${process.version}`,
 );
-console.table([audited, unaudited]);
+console.table(results);
+console.log(`best audited ${audited['req/s']} req/s, best unaudited ${unaudited['req/s']} req/s`);
 console.log(`audited / unaudited throughput: ${ratio}`);
 saveResults('audit-overhead', { durationS, connections, rows: [audited, unaudited], ratio });

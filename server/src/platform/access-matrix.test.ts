@@ -426,6 +426,32 @@ describe('authorization matrix', () => {
     }
     expect(await databaseFingerprint(t)).toEqual(before);
 
+    const db = t.testDatabase.database.db;
+    const outcomes = async (requestId: string) =>
+      (
+        await queryRows<{ action: string; outcome: string }>(
+          db,
+          sql`select action, outcome from audit_events where request_id = ${requestId}`,
+        )
+      ).map((e) => `${e.action}:${e.outcome}`);
+    if (audit) {
+      // Every refusal of an audited route left a `denied` event.
+      for (const id of denied) {
+        await expect.poll(() => outcomes(id)).toContain(`${audit.action}:denied`);
+      }
+      // With the audit store broken, even an allowed caller gets 503, and nothing changes.
+      await t.auditWriter.flush();
+      const beforeBroken = await databaseFingerprint(t);
+      await db.execute(sql`alter table audit_chain_head rename to audit_chain_head_away`);
+      try {
+        const res = await send(spec.allowed[0]!);
+        expect(res.statusCode, res.body).toBe(503);
+      } finally {
+        await db.execute(sql`alter table audit_chain_head_away rename to audit_chain_head`);
+      }
+      expect(await databaseFingerprint(t)).toEqual(beforeBroken);
+    }
+
     const allowed: string[] = [];
     for (const persona of spec.allowed) {
       const res = await send(persona);
@@ -434,20 +460,7 @@ describe('authorization matrix', () => {
       if (audit && res.statusCode < 400) allowed.push(res.headers['x-request-id'] as string);
     }
 
-    // Audited routes: every granted call left its event, every refusal a `denied` one.
-    if (audit) {
-      await t.auditWriter.flush();
-      const outcomes = async (requestId: string) =>
-        (
-          await queryRows<{ action: string; outcome: string }>(
-            t.testDatabase.database.db,
-            sql`select action, outcome from audit_events where request_id = ${requestId}`,
-          )
-        ).map((e) => `${e.action}:${e.outcome}`);
-      for (const id of allowed) expect(await outcomes(id)).toContain(`${audit.action}:allowed`);
-      for (const id of denied) {
-        await expect.poll(() => outcomes(id)).toContain(`${audit.action}:denied`);
-      }
-    }
+    // Every granted call of an audited route left its event before it was answered.
+    for (const id of allowed) expect(await outcomes(id)).toContain(`${audit!.action}:allowed`);
   });
 });
