@@ -46,6 +46,8 @@ export const currentSessionSchema = z.object({
     id: z.uuid(),
     expiresAt: z.iso.datetime(),
     idleExpiresAt: z.iso.datetime(),
+    /** The idle limit the session has (the web app warns before it runs out). */
+    idleTimeoutSeconds: z.number().int().positive(),
     /** `complete`, or the second-factor step still owed: `mfa-challenge` / `mfa-enrollment`. */
     stage: z.enum(['complete', 'mfa-challenge', 'mfa-enrollment']),
   }),

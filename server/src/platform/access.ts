@@ -49,6 +49,8 @@ export interface Actor {
   expiresAt: Date;
   /** When it ends without further activity (idle limit). */
   idleExpiresAt: Date;
+  /** The idle limit itself, so the web app can say it and warn in time. */
+  idleTimeoutSeconds: number;
   stage: SignInStage;
 }
 

@@ -183,11 +183,10 @@ export function createIdleMonitor(queryClient: QueryClient) {
       return;
     }
     keepDraftsFor(session.user.id);
-    if (current?.userId !== session.user.id) idleLimitMs = 0;
     // A session's limit only ever moves later; another tab may have heard of a later one.
     const known = current?.sessionId === session.session.id ? current.idleEndsAt : 0;
     const idleEndsAt = Math.max(Date.parse(session.session.idleExpiresAt), known);
-    idleLimitMs = Math.max(idleLimitMs, idleEndsAt - clock.now());
+    idleLimitMs = session.session.idleTimeoutSeconds * 1000;
     current = {
       userId: session.user.id,
       sessionId: session.session.id,

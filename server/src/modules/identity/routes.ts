@@ -309,6 +309,7 @@ export function describe(user: Awaited<ReturnType<AccountService['profile']>>, s
       id: session.sessionId,
       expiresAt: session.expiresAt.toISOString(),
       idleExpiresAt: session.idleExpiresAt.toISOString(),
+      idleTimeoutSeconds: session.idleTimeoutSeconds,
       stage: session.stage,
     },
   };

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, ne } from 'drizzle-orm';
+import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { AppDatabase } from '../../db/client.js';
 import { memberships, mfaTotp, sessions, users } from '../../db/schema/index.js';
 import type { Actor, MembershipRole, SignInStage } from '../../platform/access.js';
@@ -90,8 +90,17 @@ export function createSessionService(
     /** The signed-in person behind a cookie token, or undefined when it is not (or no longer) valid. */
     async resolve(token: string): Promise<Actor | undefined> {
       const now = clock.now();
+      // One round trip for the session, its person and their roles: this runs on every
+      // signed-in request.
       const [row] = await db
-        .select({ session: sessions, status: users.status, mfaSince: mfaTotp.confirmedAt })
+        .select({
+          session: sessions,
+          status: users.status,
+          mfaSince: mfaTotp.confirmedAt,
+          roles: sql<Actor['memberships']>`coalesce((
+            select json_agg(json_build_object('organizationId', m.organization_id, 'role', m.role))
+            from ${memberships} m where m.user_id = ${sessions.userId}), '[]'::json)`,
+        })
         .from(sessions)
         .innerJoin(users, eq(users.id, sessions.userId))
         .leftJoin(mfaTotp, eq(mfaTotp.userId, sessions.userId))
@@ -110,7 +119,7 @@ export function createSessionService(
         lastSeenAt = now;
         await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, s.id));
       }
-      const roles = await rolesOf(s.userId);
+      const roles = row.roles;
       return {
         userId: s.userId,
         sessionId: s.id,
@@ -118,6 +127,7 @@ export function createSessionService(
         stage: signInStage(s.assurance, row.mfaSince !== null, roles),
         expiresAt: s.expiresAt,
         idleExpiresAt: new Date(lastSeenAt.getTime() + s.idleTimeoutSeconds * 1000),
+        idleTimeoutSeconds: s.idleTimeoutSeconds,
       };
     },
 
