@@ -52,13 +52,36 @@ export interface ChainedAuditEvent extends AuditEventInput {
   hash: string;
 }
 
+/**
+ * What an entry's hash covers: the writer's event (optional fields absent) or a stored row
+ * (the same fields null) alike, so the verifier hashes rows as they come from the table.
+ */
+interface HashedFields {
+  seq: number;
+  recordedAt: Date;
+  occurredAt: Date;
+  action: string;
+  resourceType: string;
+  outcome: string;
+  actorUserId?: string | null | undefined;
+  actorRole?: string | null | undefined;
+  organizationId?: string | null | undefined;
+  sessionId?: string | null | undefined;
+  resourceId?: string | null | undefined;
+  patientId?: string | null | undefined;
+  basis?: string | null | undefined;
+  clientIp?: string | null | undefined;
+  userAgent?: string | null | undefined;
+  requestId?: string | null | undefined;
+}
+
 export const GENESIS_HASH = '0'.repeat(64);
 
 /**
  * The canonical content an entry's hash covers: every field, in a fixed order, with absent
  * values as null and times as ISO strings, so the writer and the verifier agree byte for byte.
  */
-export function canonicalContent(event: Omit<ChainedAuditEvent, 'hash' | 'prevHash'>): string {
+export function canonicalContent(event: HashedFields): string {
   return JSON.stringify([
     event.seq,
     event.recordedAt.toISOString(),

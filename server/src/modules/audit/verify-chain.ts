@@ -51,21 +51,7 @@ export async function verifyChain(db: AppDatabase, anchors: AnchorStore): Promis
       if (row.prevHash !== prevHash) {
         return fail(row.seq, `entry ${row.seq} does not follow entry ${row.seq - 1}`);
       }
-      const content = canonicalContent({
-        ...row,
-        actorUserId: row.actorUserId ?? undefined,
-        actorRole: row.actorRole ?? undefined,
-        organizationId: row.organizationId ?? undefined,
-        sessionId: row.sessionId ?? undefined,
-        resourceId: row.resourceId ?? undefined,
-        patientId: row.patientId ?? undefined,
-        basis: row.basis ?? undefined,
-        clientIp: row.clientIp ?? undefined,
-        userAgent: row.userAgent ?? undefined,
-        requestId: row.requestId ?? undefined,
-        action: row.action as never,
-        outcome: row.outcome as never,
-      });
+      const content = canonicalContent(row);
       if (chainHash(prevHash, content) !== row.hash) {
         return fail(
           row.seq,
