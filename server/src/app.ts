@@ -41,6 +41,19 @@ import { createMfaService } from './modules/identity/mfa-service.js';
 import { createPeopleDirectory } from './modules/identity/people-directory.js';
 import { createCareService } from './modules/care/care-service.js';
 import { careRoutes } from './modules/care/routes.js';
+import { createConsentService } from './modules/consents/consent-service.js';
+import { consentRoutes } from './modules/consents/routes.js';
+import { createLicensingService } from './modules/providers/licensing.js';
+import { createProviderService } from './modules/providers/provider-service.js';
+import { providerRoutes } from './modules/providers/routes.js';
+import { createIntakeService } from './modules/intake/intake-service.js';
+import { intakeRoutes } from './modules/intake/routes.js';
+import { createPatientChart } from './modules/patients/patient-chart.js';
+import { chartRoutes } from './modules/patients/chart-routes.js';
+import { correctionRoutes } from './modules/patients/correction-routes.js';
+import { createDocumentService } from './modules/documents/document-service.js';
+import { documentRoutes } from './modules/documents/routes.js';
+import { openObjectStorage } from './platform/storage/object-storage.js';
 import { fileAnchorStore } from './modules/audit/anchor-store.js';
 import { startAnchoring } from './modules/audit/anchoring.js';
 import { registerAuditHooks } from './modules/audit/audit-hooks.js';
@@ -174,7 +187,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const mailer = deps.mailer ?? createOutboxMailer(database.db);
   const clinics = createClinicService(database.db);
   const sessions = createSessionService(database.db, clock, config.idleTimeouts);
-  const mfa = createMfaService(database.db, clock, createFieldCipher(config.dataEncryptionKeys));
+  const fieldCipher = createFieldCipher(config.dataEncryptionKeys);
+  const mfa = createMfaService(database.db, clock, fieldCipher);
   const throttle = createLoginThrottle(
     redis ? redisFailureStore(redis) : memoryFailureStore(clock),
     clock,
@@ -199,6 +213,25 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     publicUrl: config.publicUrl,
     log: app.log,
   });
+  const intake = createIntakeService({ db: database.db, clock });
+
+  // Scheduling and video visits call these: the licensing rule and the consent check.
+  const licensing = createLicensingService({ db: database.db, directory });
+  const consents = createConsentService({ db: database.db, clock });
+  const providers = createProviderService({ db: database.db, clock, directory });
+
+  const documents = createDocumentService({
+    db: database.db,
+    clock,
+    directory,
+    cipher: fieldCipher,
+    storage: await openObjectStorage(config.storage, { cipher: fieldCipher, clock }),
+    maxBytes: config.documents.maxBytes,
+  });
+  // A provider's photo is a document; the profile keeps pointing at the current one.
+  documents.onProviderPhotoChange((clinicId, providerId, documentId) =>
+    providers.setPhoto(clinicId, providerId, documentId),
+  );
 
   app.addHook('onRequest', csrfHook(config.corsOrigins));
   // Before the body is even parsed: a caller without access learns nothing, not even
@@ -283,6 +316,20 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
       }),
     });
     await app.register(careRoutes, { care });
+    await app.register(providerRoutes, { providers, licensing, clock });
+    await app.register(consentRoutes, { consents });
+    await app.register(intakeRoutes, { intake });
+    const chart = createPatientChart({
+      db: database.db,
+      clock,
+      directory,
+      cipher: fieldCipher,
+      checkDocument: (clinicId, patientId, documentId) =>
+        documents.assertPatientDocument(clinicId, patientId, documentId, 'insurance-card'),
+    });
+    await app.register(chartRoutes, chart);
+    await app.register(correctionRoutes, chart);
+    await app.register(documentRoutes, { documents });
     await app.register(auditRoutes, {
       audit: createAuditService({ db: database.db, clock, directory }),
     });

@@ -7,6 +7,7 @@ import {
   type IdleTimeouts,
 } from './modules/identity/session-service.js';
 import { parseKeyRing, type KeyRingEntry } from './platform/crypto/field-cipher.js';
+import type { StorageConfig } from './platform/storage/object-storage.js';
 
 const serverRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -92,6 +93,23 @@ const envSchema = z.object({
   SESSION_IDLE_TIMEOUT_PATIENT_S: idleSeconds(IDLE_TIMEOUT_PATIENT_S, 'patients'),
   AUDIT_ANCHOR_DIR: z.string().min(1).optional(),
   AUDIT_ANCHOR_INTERVAL_S: z.coerce.number().int().min(1).max(86_400).default(300),
+  STORAGE_BACKEND: z.enum(['local', 's3']).default('local'),
+  STORAGE_DIR: z.string().min(1).optional(),
+  S3_ENDPOINT: z
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL')
+    .optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: booleanString.default(false),
+  DOCUMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(20 * 1024 * 1024),
 });
 
 /** Every environment variable the server reads; .env.example documents each (tested). */
@@ -132,6 +150,14 @@ function crossChecks(source: NodeJS.ProcessEnv): string[] {
       );
     }
   }
+  if (source.STORAGE_BACKEND === 's3' && !source.S3_BUCKET) {
+    problems.push('S3_BUCKET: STORAGE_BACKEND=s3 needs the bucket that holds documents');
+  }
+  if (!source.S3_ACCESS_KEY_ID !== !source.S3_SECRET_ACCESS_KEY) {
+    problems.push(
+      'S3_ACCESS_KEY_ID: set it together with S3_SECRET_ACCESS_KEY (or neither, for the default AWS credential chain)',
+    );
+  }
   if (source.MIGRATION_DATABASE_URL && !source.DATABASE_URL) {
     problems.push('MIGRATION_DATABASE_URL: only meaningful together with DATABASE_URL');
   }
@@ -170,10 +196,14 @@ export interface Config {
   idleTimeouts: IdleTimeouts;
   /** Where the audit chain's head is anchored outside the database, and how often. */
   audit: { anchorDir: string; anchorIntervalMs: number };
+  /** Where uploaded documents' bytes live (platform/storage). */
+  storage: StorageConfig;
+  /** Largest document a person may upload, in bytes. */
+  documents: { maxBytes: number };
 }
 
 // Development and tests only: production refuses to start without its own keys.
-const DEVELOPMENT_KEY_RING = 'dev:b3BlbnZpc2l0LWRldmVsb3BtZW50LW9ubHkta2V5ISE=';
+export const DEVELOPMENT_KEY_RING = 'dev:b3BlbnZpc2l0LWRldmVsb3BtZW50LW9ubHkta2V5ISE=';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -255,5 +285,23 @@ export function loadConfig(
       anchorDir: path.resolve(env.AUDIT_ANCHOR_DIR ?? path.join(env.DATA_DIR, 'audit-anchors')),
       anchorIntervalMs: env.AUDIT_ANCHOR_INTERVAL_S * 1000,
     },
+    storage:
+      env.STORAGE_BACKEND === 's3'
+        ? {
+            backend: 's3',
+            endpoint: env.S3_ENDPOINT,
+            region: env.S3_REGION,
+            bucket: env.S3_BUCKET!,
+            credentials:
+              env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+                ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }
+                : undefined,
+            forcePathStyle: env.S3_FORCE_PATH_STYLE,
+          }
+        : {
+            backend: 'local',
+            dir: path.resolve(env.STORAGE_DIR ?? path.join(env.DATA_DIR, 'documents')),
+          },
+    documents: { maxBytes: env.DOCUMENT_MAX_BYTES },
   };
 }

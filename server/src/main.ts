@@ -9,6 +9,7 @@ import { errorHandler } from './platform/errors.js';
 import { loggerOptions } from './platform/logger.js';
 import { metricsRoute } from './platform/metrics.js';
 import { createMailer } from './platform/mail/create-mailer.js';
+import { createFieldCipher } from './platform/crypto/field-cipher.js';
 import { connectRedis, redisConnected } from './platform/redis.js';
 
 /* eslint-disable no-console -- the process entry talks to the operator's terminal */
@@ -45,7 +46,7 @@ async function main() {
     );
   }
   if (config.demoSeed) {
-    await seedDemo(database.db);
+    await seedDemo(database.db, createFieldCipher(config.dataEncryptionKeys));
     printDemoAccounts();
   }
 

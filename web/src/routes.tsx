@@ -3,6 +3,8 @@ import { ChangePasswordPage } from './account/change-password-page';
 import { SessionsPage } from './account/sessions-page';
 import { TwoStepSetupPage } from './account/two-step-setup-page';
 import { AdminHome } from './admin/admin-home';
+import { ConsentDocumentsPage } from './admin/consents-page';
+import { ProvidersPage } from './admin/providers-page';
 import { EmergencyAccessPage } from './admin/emergency-access-page';
 import { PeoplePage } from './admin/people-page';
 import { AcceptInvitePage } from './auth/accept-invite-page';
@@ -17,7 +19,17 @@ import { AccessHistoryPage } from './audit/access-history-page';
 import { AuditSearchPage } from './audit/audit-search-page';
 import { PatientPage } from './care/patient-page';
 import { PatientsPage } from './care/patients-page';
+import { ConsentsPage } from './consents/consents-page';
+import { CorrectionQueuePage } from './chart/correction-queue-page';
+import {
+  MyCorrectionsPage,
+  MyHealthPage,
+  MyInsurancePage,
+  MyProfilePage,
+} from './chart/my-record-pages';
+import { MyDocumentsPage } from './documents/my-documents-page';
 import { HomePage } from './home/home-page';
+import { PatientIntakePage } from './intake/patient-intake-page';
 import { PatientHome } from './patient/patient-home';
 import { ProviderHome } from './provider/provider-home';
 import { AppLayout } from './shell/app-layout';
@@ -63,8 +75,18 @@ export const router = createBrowserRouter([
           { path: 'admin', element: <AdminHome /> },
           { path: 'admin/emergency-access', element: <EmergencyAccessPage /> },
           { path: 'admin/audit', element: <AuditSearchPage /> },
+          { path: 'admin/providers', element: <ProvidersPage /> },
+          { path: 'admin/consents', element: <ConsentDocumentsPage /> },
+          { path: 'patient/consents', element: <ConsentsPage /> },
           { path: 'patient/access-history', element: <AccessHistoryPage /> },
+          { path: 'patient/documents', element: <MyDocumentsPage /> },
+          { path: 'patient/intake', element: <PatientIntakePage /> },
           { path: 'clinic/patients', element: <PatientsPage /> },
+          { path: 'clinic/corrections', element: <CorrectionQueuePage /> },
+          { path: 'patient/profile', element: <MyProfilePage /> },
+          { path: 'patient/health', element: <MyHealthPage /> },
+          { path: 'patient/insurance', element: <MyInsurancePage /> },
+          { path: 'patient/corrections', element: <MyCorrectionsPage /> },
           { path: 'clinic/:clinicId/patients/:patientId', element: <PatientPage /> },
         ],
       },

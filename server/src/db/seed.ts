@@ -1,7 +1,19 @@
 import { hash } from '@node-rs/argon2';
 import { eq } from 'drizzle-orm';
+import { intakeFormDefinitionSchema } from '@openvisit/contracts';
 import type { AppDatabase } from './client.js';
+import { seedDemoConsents } from '../modules/consents/demo-consents.js';
+import { seedDemoProviders } from '../modules/providers/demo-providers.js';
 import { careTeamMembers, memberships, organizations, users } from './schema/index.js';
+import { demoIntakeForms } from '../modules/intake/demo-forms.js';
+import { intakeForms } from './schema/intake.js';
+import { seedDemoChart } from '../modules/patients/demo-chart.js';
+import {
+  createFieldCipher,
+  parseKeyRing,
+  type FieldCipher,
+} from '../platform/crypto/field-cipher.js';
+import { DEVELOPMENT_KEY_RING } from '../config.js';
 
 /** OWASP ASVS argon2id parameters (m=19 MiB, t=2, p=1); identity reuses them. */
 export const argon2Options = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -73,7 +85,11 @@ const demoCareTeams: [patient: string, provider: string][] = [
  * Seeds the demo clinic once. Safe to run at every start: it does nothing when the clinic
  * exists, and runs in one transaction so a crash halfway leaves nothing behind.
  */
-export async function seedDemo(db: AppDatabase): Promise<{ created: boolean }> {
+export async function seedDemo(
+  db: AppDatabase,
+  /** Seals the demo's encrypted fields; the app's own key ring in main.ts. */
+  cipher: FieldCipher = createFieldCipher(parseKeyRing(DEVELOPMENT_KEY_RING)),
+): Promise<{ created: boolean }> {
   const existing = await db
     .select({ id: organizations.id })
     .from(organizations)
@@ -118,6 +134,18 @@ export async function seedDemo(db: AppDatabase): Promise<{ created: boolean }> {
         assignedBy: idOf('admin@demo-clinic.test'),
       })),
     );
+    // Provider profiles and state licenses; consent documents, version 1, signed by James.
+    await seedDemoProviders(tx, clinic!.id, idOf);
+    await seedDemoConsents(tx, clinic!.id, idOf);
+    // Intake questionnaires, version 1 (publishing through the API makes later versions).
+    await tx.insert(intakeForms).values(
+      demoIntakeForms.map((form) => {
+        const { slug, title, questions } = intakeFormDefinitionSchema.parse(form);
+        return { organizationId: clinic!.id, slug, title, questions, version: 1 };
+      }),
+    );
+    // James's chart: profile, health history and insurance (Maria fills hers herself).
+    await seedDemoChart(tx, clinic!.id, idOf, cipher);
   });
   return { created: true };
 }

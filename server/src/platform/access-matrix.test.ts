@@ -7,6 +7,19 @@ import { addRole, makeClinic, makePerson } from '../testing/factories.js';
 import { signedInCookie } from '../testing/sessions.js';
 import { queryRows } from '../testing/sql-rows.js';
 import { buildTestApp, sameOrigin, type TestApp } from '../testing/test-app.js';
+import {
+  makePng,
+  multipartBody,
+  seedChartDocument,
+  seedProviderPhoto,
+} from '../modules/documents/documents-test-kit.js';
+import { makeConsentDocument } from '../modules/consents/consent-test-kit.js';
+import { makeLicense } from '../modules/providers/provider-test-kit.js';
+import { makeIntakeForm, testIntakeForm } from '../modules/intake/intake-test-kit.js';
+import { createPeopleDirectory } from '../modules/identity/people-directory.js';
+import { createPatientChart } from '../modules/patients/patient-chart.js';
+import { systemClock } from './clock.js';
+import { createFieldCipher } from './crypto/field-cipher.js';
 
 /**
  * The authorization matrix: every route the app registers, called by every kind of person
@@ -30,7 +43,9 @@ const signedIn = personas.filter((p) => p !== 'anonymous');
 type World = Awaited<ReturnType<typeof makeWorld>>;
 interface Call {
   url: string;
-  payload?: Record<string, unknown>;
+  /** JSON, or raw bytes (a multipart upload) described by `headers`. */
+  payload?: Record<string, unknown> | Buffer;
+  headers?: Record<string, string>;
 }
 interface Case {
   /** Who passes the access check; everyone else gets 401 (anonymous) or 403/404. */
@@ -276,6 +291,302 @@ const cases: Record<string, Case> = {
     ok: 200,
     call: (w) => ({ url: `/api/clinics/${w.clinic.id}/audit-events/export?format=csv` }),
   },
+  'GET /api/clinics/:clinicId/patients/:patientId/profile': {
+    allowed: ['patientA', 'careProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({ url: `${chartOf(w)}/profile` }),
+  },
+  'PUT /api/clinics/:clinicId/patients/:patientId/profile': {
+    allowed: ['patientA', 'careProvider', 'staff', 'admin'],
+    ok: 200,
+    call: async (w) => ({
+      url: `${chartOf(w)}/profile`,
+      payload: {
+        legalName: 'Matrix Patient A',
+        state: 'CA',
+        expectedVersion: await latestVersion(
+          matrixApp,
+          'patient_profile_versions',
+          'patient_user_id',
+          w.people.patientA.id,
+        ),
+      },
+    }),
+  },
+  'GET /api/clinics/:clinicId/patients/:patientId/profile/history': {
+    allowed: ['patientA', 'careProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({ url: `${chartOf(w)}/profile/history` }),
+  },
+  'GET /api/clinics/:clinicId/patients/:patientId/health-items': {
+    allowed: ['patientA', 'careProvider'],
+    ok: 200,
+    call: (w) => ({ url: `${chartOf(w)}/health-items` }),
+  },
+  'POST /api/clinics/:clinicId/patients/:patientId/health-items': {
+    allowed: ['patientA', 'careProvider'],
+    ok: 201,
+    call: (w) => ({
+      url: `${chartOf(w)}/health-items`,
+      payload: { kind: 'medication', display: 'Metformin 500 mg' },
+    }),
+  },
+  'PUT /api/clinics/:clinicId/patients/:patientId/health-items/:itemId': {
+    allowed: ['patientA', 'careProvider'],
+    ok: 200,
+    call: async (w) => ({
+      url: `${chartOf(w)}/health-items/${w.chart.itemId}`,
+      payload: {
+        display: 'Latex',
+        status: 'inactive',
+        expectedVersion: await latestVersion(
+          matrixApp,
+          'health_item_versions',
+          'item_id',
+          w.chart.itemId,
+        ),
+      },
+    }),
+  },
+  'GET /api/clinics/:clinicId/patients/:patientId/health-items/:itemId/history': {
+    allowed: ['patientA', 'careProvider'],
+    ok: 200,
+    call: (w) => ({ url: `${chartOf(w)}/health-items/${w.chart.itemId}/history` }),
+  },
+  'GET /api/clinics/:clinicId/patients/:patientId/insurance': {
+    allowed: ['patientA', 'careProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({ url: `${chartOf(w)}/insurance` }),
+  },
+  'POST /api/clinics/:clinicId/patients/:patientId/insurance': {
+    allowed: ['patientA', 'careProvider', 'staff', 'admin'],
+    ok: 201,
+    call: (w) => ({
+      url: `${chartOf(w)}/insurance`,
+      payload: { ...insurancePayload, rank: 'secondary' },
+    }),
+  },
+  'PUT /api/clinics/:clinicId/patients/:patientId/insurance/:policyId': {
+    allowed: ['patientA', 'careProvider', 'staff', 'admin'],
+    ok: 200,
+    call: async (w) => ({
+      url: `${chartOf(w)}/insurance/${w.chart.policyId}`,
+      payload: {
+        ...insurancePayload,
+        status: 'active',
+        expectedVersion: await latestVersion(
+          matrixApp,
+          'insurance_policy_versions',
+          'policy_id',
+          w.chart.policyId,
+        ),
+      },
+    }),
+  },
+  'GET /api/clinics/:clinicId/patients/:patientId/insurance/:policyId/history': {
+    allowed: ['patientA', 'careProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({ url: `${chartOf(w)}/insurance/${w.chart.policyId}/history` }),
+  },
+  // Only the patient asks for an amendment; staff and admins decide (once).
+  'POST /api/clinics/:clinicId/patients/:patientId/corrections': {
+    allowed: ['patientA'],
+    ok: 201,
+    call: (w) => ({
+      url: `${chartOf(w)}/corrections`,
+      payload: { section: 'insurance', requestedChange: 'The group number is out of date.' },
+    }),
+  },
+  'GET /api/clinics/:clinicId/patients/:patientId/corrections': {
+    allowed: ['patientA', 'careProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({ url: `${chartOf(w)}/corrections` }),
+  },
+  'POST /api/clinics/:clinicId/patients/:patientId/corrections/:requestId/decision': {
+    allowed: ['staff', 'admin'],
+    ok: { staff: 200, admin: 409 },
+    call: (w) => ({
+      url: `${chartOf(w)}/corrections/${w.chart.correctionId}/decision`,
+      payload: { decision: 'accepted', reason: 'Confirmed against the ID card on file.' },
+    }),
+  },
+  'GET /api/clinics/:clinicId/corrections': {
+    allowed: ['staff', 'admin'],
+    ok: 200,
+    call: (w) => ({ url: `/api/clinics/${w.clinic.id}/corrections` }),
+  },
+  'GET /api/clinics/:clinicId/intake-forms': {
+    allowed: ['patientA', 'patientB', 'careProvider', 'otherProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({ url: `/api/clinics/${w.clinic.id}/intake-forms` }),
+  },
+  'GET /api/clinics/:clinicId/intake-forms/:slug': {
+    allowed: ['patientA', 'patientB', 'careProvider', 'otherProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({ url: `/api/clinics/${w.clinic.id}/intake-forms/${testIntakeForm.slug}` }),
+  },
+  'POST /api/clinics/:clinicId/intake-forms': {
+    allowed: ['admin'],
+    ok: 201,
+    call: (w) => ({ url: `/api/clinics/${w.clinic.id}/intake-forms`, payload: testIntakeForm }),
+  },
+  // Intake answers are clinical, and only the patient gives them.
+  'POST /api/clinics/:clinicId/patients/:patientId/intake-responses': {
+    allowed: ['patientA'],
+    ok: 201,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/patients/${w.people.patientA.id}/intake-responses`,
+      payload: { formId: w.intakeFormId, answers: { reason: 'Matrix cough', fever: false } },
+    }),
+  },
+  'GET /api/clinics/:clinicId/patients/:patientId/intake-responses': {
+    allowed: ['patientA', 'careProvider'],
+    ok: 200,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/patients/${w.people.patientA.id}/intake-responses`,
+    }),
+  },
+  // The provider directory is every clinic member's, patients included.
+  'GET /api/clinics/:clinicId/provider-profiles': {
+    allowed: ['patientA', 'patientB', 'careProvider', 'otherProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({ url: `/api/clinics/${w.clinic.id}/provider-profiles?state=CA` }),
+  },
+  'GET /api/clinics/:clinicId/provider-profiles/:providerId': {
+    allowed: ['patientA', 'patientB', 'careProvider', 'otherProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/provider-profiles/${w.people.careProvider.id}`,
+    }),
+  },
+  // A provider edits their own profile (not a colleague's); admins edit anyone's.
+  'PUT /api/clinics/:clinicId/provider-profiles/:providerId': {
+    allowed: ['careProvider', 'admin'],
+    ok: 200,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/provider-profiles/${w.people.careProvider.id}`,
+      payload: {
+        credentials: 'MD',
+        specialties: ['Family Medicine'],
+        npi: '1234567893',
+        languages: ['en'],
+        bio: null,
+        timeZone: 'America/Chicago',
+      },
+    }),
+  },
+  'POST /api/clinics/:clinicId/provider-profiles/:providerId/licenses': {
+    allowed: ['admin'],
+    ok: 201,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/provider-profiles/${w.people.careProvider.id}/licenses`,
+      payload: { state: 'TX', licenseNumber: 'MTX-1', expiresOn: '2099-12-31' },
+    }),
+  },
+  'POST /api/clinics/:clinicId/provider-profiles/:providerId/licenses/:licenseId/revoke': {
+    allowed: ['admin'],
+    ok: 204,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/provider-profiles/${w.people.careProvider.id}/licenses/${w.licenseId}/revoke`,
+    }),
+  },
+  'GET /api/clinics/:clinicId/provider-profiles/:providerId/eligibility': {
+    allowed: ['patientA', 'patientB', 'careProvider', 'otherProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/provider-profiles/${w.people.careProvider.id}/eligibility?state=CA`,
+    }),
+  },
+  'GET /api/clinics/:clinicId/consent-documents': {
+    allowed: ['patientA', 'patientB', 'careProvider', 'otherProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({ url: `/api/clinics/${w.clinic.id}/consent-documents` }),
+  },
+  'POST /api/clinics/:clinicId/consent-documents': {
+    allowed: ['admin'],
+    ok: 201,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/consent-documents`,
+      payload: {
+        kind: 'privacy-notice',
+        title: 'Notice of privacy practices',
+        body: 'How we use and protect your health information.',
+        required: true,
+      },
+    }),
+  },
+  // Only the patient signs their consents; nobody signs for them.
+  'POST /api/clinics/:clinicId/patients/:patientId/consents': {
+    allowed: ['patientA'],
+    ok: 201,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/patients/${w.people.patientA.id}/consents`,
+      payload: {
+        consentDocumentId: w.consentDocument.id,
+        typedName: 'Matrix Patient A',
+        contentHash: w.consentDocument.contentHash,
+      },
+    }),
+  },
+  'GET /api/clinics/:clinicId/patients/:patientId/consents': {
+    allowed: ['patientA', 'careProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/patients/${w.people.patientA.id}/consents`,
+    }),
+  },
+  // Documents: staff and admins reach the administrative categories (an insurance card),
+  // never clinical ones (A's document here is a lab result).
+  'POST /api/clinics/:clinicId/patients/:patientId/documents': {
+    allowed: ['patientA', 'careProvider', 'staff', 'admin'],
+    ok: 201,
+    call: (w, caller) => ({
+      url: `/api/clinics/${w.clinic.id}/patients/${w.people.patientA.id}/documents`,
+      ...multipartBody(
+        { category: caller === 'staff' || caller === 'admin' ? 'insurance-card' : 'lab-result' },
+        { name: 'matrix.png', bytes: makePng() },
+      ),
+    }),
+  },
+  'GET /api/clinics/:clinicId/patients/:patientId/documents': {
+    allowed: ['patientA', 'careProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/patients/${w.people.patientA.id}/documents`,
+    }),
+  },
+  'GET /api/clinics/:clinicId/patients/:patientId/documents/:documentId/content': {
+    allowed: ['patientA', 'careProvider'],
+    ok: 200,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/patients/${w.people.patientA.id}/documents/${w.documentOfA}/content`,
+    }),
+  },
+  // The uploader (A) or a provider caring for A; retracting twice answers the same.
+  'POST /api/clinics/:clinicId/patients/:patientId/documents/:documentId/retract': {
+    allowed: ['patientA', 'careProvider'],
+    ok: 200,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/patients/${w.people.patientA.id}/documents/${w.documentOfA}/retract`,
+      payload: { reason: 'Uploaded to the wrong visit' },
+    }),
+  },
+  // A provider sets their own photo (not a colleague's); admins set anyone's.
+  'POST /api/clinics/:clinicId/providers/:providerId/photo': {
+    allowed: ['careProvider', 'admin'],
+    ok: 201,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/providers/${w.people.careProvider.id}/photo`,
+      ...multipartBody({}, { name: 'me.png', bytes: makePng() }),
+    }),
+  },
+  'GET /api/clinics/:clinicId/providers/:providerId/photo': {
+    allowed: ['patientA', 'patientB', 'careProvider', 'otherProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/providers/${w.people.careProvider.id}/photo`,
+    }),
+  },
   // Clinical content: the patient and their providers, never staff or admins as such.
   [`GET ${CLINICAL_PROBE}`]: {
     allowed: ['patientA', 'careProvider'],
@@ -285,6 +596,11 @@ const cases: Record<string, Case> = {
     }),
   },
 };
+
+/** Patient A's record in the matrix clinic. */
+const chartOf = (w: World) => `/api/clinics/${w.clinic.id}/patients/${w.people.patientA.id}`;
+/** The app under test, for cases that look up the newest version before editing. */
+let matrixApp: TestApp;
 
 async function makeWorld(t: TestApp) {
   const db = t.testDatabase.database.db;
@@ -328,7 +644,70 @@ async function makeWorld(t: TestApp) {
     })
     .returning();
   const patientASecondSession = (await signedInCookie(t, people.patientA.id)).sessionId;
-  return { clinic, otherClinic, people, patientASecondSession, reviewableGrant: grant!.id };
+  const chart = await chartFixtures(t, clinic.id, people.patientA.id);
+  return {
+    clinic,
+    otherClinic,
+    people,
+    patientASecondSession,
+    reviewableGrant: grant!.id,
+    documentOfA: (
+      await seedChartDocument(t, { clinicId: clinic.id, patientId: people.patientA.id })
+    ).id,
+    photoOfCareProvider: await seedProviderPhoto(t, clinic.id, people.careProvider.id),
+    chart,
+    intakeFormId: (await makeIntakeForm(db, clinic.id, people.admin.id)).id,
+    licenseId: (await makeLicense(db, clinic.id, people.careProvider.id, people.admin.id)).id,
+    consentDocument: await makeConsentDocument(db, clinic.id, people.admin.id),
+  };
+}
+
+/** Patient A's chart: one health entry, one insurance policy, one pending correction. */
+async function chartFixtures(t: TestApp, clinicId: string, patientId: string) {
+  const db = t.testDatabase.database.db;
+  const chart = createPatientChart({
+    db,
+    clock: systemClock,
+    directory: createPeopleDirectory(db),
+    cipher: createFieldCipher(t.config.dataEncryptionKeys),
+  });
+  const item = await chart.health.create(clinicId, patientId, patientId, {
+    kind: 'allergy',
+    display: 'Latex',
+    codeSystem: null,
+    code: null,
+    detail: null,
+    severity: 'mild',
+    onsetDate: null,
+  });
+  const policy = await chart.insurance.create(clinicId, patientId, patientId, insurancePayload);
+  const correction = await chart.corrections.create(clinicId, patientId, {
+    section: 'profile',
+    requestedChange: 'My middle name is spelled wrong.',
+  });
+  return { itemId: item.id, policyId: policy.id, correctionId: correction.id };
+}
+
+const insurancePayload = {
+  rank: 'primary' as const,
+  payer: 'Matrix Health Plan',
+  plan: null,
+  memberId: 'MTX123456',
+  groupNumber: null,
+  subscriberRelationship: 'self' as const,
+  subscriberName: null,
+  cardFrontDocumentId: null,
+  cardBackDocumentId: null,
+};
+
+/** The newest version of a chart entity, so each allowed edit is based on the latest. */
+async function latestVersion(t: TestApp, table: string, column: string, id: string) {
+  const [row] = await queryRows<{ version: number | null }>(
+    t.testDatabase.database.db,
+    sql`select max(version) as version from ${sql.identifier(table)}
+        where ${sql.identifier(column)} = ${id}`,
+  );
+  return row?.version ?? 0;
 }
 
 /**
@@ -359,6 +738,7 @@ describe('authorization matrix', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await buildTestApp({ env: { RATE_LIMIT_MAX: '100000' } });
+    matrixApp = t;
     t.app.get(
       CLINICAL_PROBE,
       {
@@ -407,7 +787,7 @@ describe('authorization matrix', () => {
       return t.app.inject({
         method: method as 'GET',
         url: call.url,
-        headers: { ...sameOrigin, ...(cookie ? { cookie } : {}) },
+        headers: { ...sameOrigin, ...call.headers, ...(cookie ? { cookie } : {}) },
         ...(call.payload ? { payload: call.payload } : {}),
       });
     };

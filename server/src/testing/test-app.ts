@@ -46,6 +46,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
       ...(process.env.TEST_DATABASE_URL ? { DATABASE_URL: process.env.TEST_DATABASE_URL } : {}),
       // Never the repository's ./data: each app anchors its audit chain in its own folder.
       AUDIT_ANCHOR_DIR: path.join(tmpdir(), `openvisit-anchors-${randomBytes(6).toString('hex')}`),
+      // ...and keeps uploaded documents in its own folder too.
+      STORAGE_DIR: path.join(tmpdir(), `openvisit-documents-${randomBytes(6).toString('hex')}`),
       ...options.env,
     },
     options.argv ?? ['--role=all'],

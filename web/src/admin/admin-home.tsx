@@ -21,6 +21,14 @@ export function AdminHome() {
               <TextLink to="/admin/people">People</TextLink> page.
             </Text>
           )}
+          {sessionState.session.memberships.some((membership) => membership.role === 'admin') && (
+            <Text>
+              Keep provider profiles and state licenses on the{' '}
+              <TextLink to="/admin/providers">Providers</TextLink> page, and publish new versions of
+              the documents patients sign under{' '}
+              <TextLink to="/admin/consents">Consent documents</TextLink>.
+            </Text>
+          )}
         </>
       ) : (
         <Text>

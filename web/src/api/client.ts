@@ -90,6 +90,8 @@ export type SendMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface ApiSendOptions {
   signal?: AbortSignal;
+  /** Makes a retried write safe: the server answers a repeat with the first result. */
+  idempotencyKey?: string;
   /** Gives up after this long; the change may still have happened on the server. */
   timeoutMs?: number;
 }
@@ -143,6 +145,7 @@ async function request(
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (method !== 'GET') headers[csrfHeader] = '1';
+  if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
   // No Content-Type without a body: the server refuses an empty JSON body.
   if (body !== undefined) headers['Content-Type'] = 'application/json';
 

@@ -32,6 +32,22 @@ export const recordKindLabels: Record<string, string> = {
   password: 'Password',
   user: 'Account',
   invitation: 'Invitation',
+  'provider-profile': 'Provider profile',
+  'provider-license': 'Provider license',
+  'consent-document': 'Consent document',
+  'consent-signature': 'Consent signature',
+  'consent-status': 'Consent forms',
+  'patient-profile': 'Personal details',
+  'patient-profile-history': 'History of personal details',
+  'health-history': 'Health history',
+  'health-item': 'Health history entry',
+  'health-item-history': 'History of a health entry',
+  insurance: 'Insurance',
+  'insurance-history': 'Insurance history',
+  'correction-request': 'Correction request',
+  'intake-form': 'Questionnaire',
+  document: 'Documents',
+  'intake-response': 'Questionnaire answers',
 };
 
 export const roleLabels: Record<string, string> = {

@@ -23,6 +23,7 @@ import { QueryStatus } from '../shell/query-status';
 import { TextLink } from '../shell/text-link';
 import { DateTime } from '../shell/format-time';
 import { DisclosuresSection } from '../audit/disclosures-section';
+import { ChartTabs } from '../chart/chart-tabs';
 import { patientPath, patientQuery, providersQuery } from './care-queries';
 
 export function PatientPage() {
@@ -90,11 +91,21 @@ function PatientSummaryView({
       {summary.patient.status === 'disabled' && (
         <Text>This patient&apos;s account is disabled.</Text>
       )}
-      <CareTeam summary={summary} clinicId={clinicId} manages={managesCareTeam} />
-      <DisclosuresSection
+      <ChartTabs
         clinicId={clinicId}
         patientId={summary.patient.id}
-        audience={managesCareTeam ? 'staff' : 'provider'}
+        clinical={summary.access !== 'clinic-staff'}
+        staff={managesCareTeam}
+        overview={
+          <>
+            <CareTeam summary={summary} clinicId={clinicId} manages={managesCareTeam} />
+            <DisclosuresSection
+              clinicId={clinicId}
+              patientId={summary.patient.id}
+              audience={managesCareTeam ? 'staff' : 'provider'}
+            />
+          </>
+        }
       />
     </>
   );

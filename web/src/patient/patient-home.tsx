@@ -1,5 +1,6 @@
-import { Stack, Text, Title } from '@mantine/core';
+import { List, Stack, Text, Title } from '@mantine/core';
 import { useSession } from '../auth/session';
+import { ConsentsLink } from '../consents/consents-link';
 import { TextLink } from '../shell/text-link';
 import { PageTitle } from '../shell/page-title';
 
@@ -21,9 +22,47 @@ export function PatientHome() {
           <TextLink to="/register">Create an account</TextLink>.
         </Text>
       )}
-      <Text c="dimmed">
-        Booking and video visits arrive in the next releases. Nothing is shown here yet.
-      </Text>
+      {sessionState.status === 'signed-in' && (
+        <Text>
+          Seeing a provider soon? Fill in a{' '}
+          <TextLink to="/patient/intake">pre-visit questionnaire</TextLink> so they can prepare.
+        </Text>
+      )}
+      {sessionState.status === 'signed-in' && (
+        <section aria-labelledby="your-record-heading">
+          <Title order={2} size="h3" id="your-record-heading">
+            Your record
+          </Title>
+          <List spacing="xs">
+            <List.Item>
+              <TextLink to="/patient/profile">My details</TextLink>: name, contact, state and time
+              zone
+            </List.Item>
+            <List.Item>
+              <TextLink to="/patient/health">Health history</TextLink>: allergies, medications,
+              conditions
+            </List.Item>
+            <List.Item>
+              <TextLink to="/patient/insurance">Insurance</TextLink>
+            </List.Item>
+            <List.Item>
+              <TextLink to="/patient/documents">My documents</TextLink>: lab results, referrals,
+              insurance cards
+            </List.Item>
+            <List.Item>
+              <TextLink to="/patient/corrections">Correct my record</TextLink>
+            </List.Item>
+            <List.Item>
+              <ConsentsLink />
+            </List.Item>
+            <List.Item>
+              <TextLink to="/patient/access-history">Access history</TextLink>: who looked at your
+              record
+            </List.Item>
+          </List>
+        </section>
+      )}
+      <Text c="dimmed">Booking and video visits arrive in the next releases.</Text>
     </Stack>
   );
 }

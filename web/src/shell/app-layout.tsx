@@ -35,6 +35,10 @@ const workforceLinks: ShellLink[] = [
   { to: '/clinic/patients', label: 'Patients', description: 'Records and care teams' },
 ];
 
+const staffLinks: ShellLink[] = [
+  { to: '/clinic/corrections', label: 'Corrections', description: "Patients' amendment requests" },
+];
+
 const adminLinks: ShellLink[] = [
   { to: '/admin/people', label: 'People', description: 'Invite, disable, reset sign-in' },
   {
@@ -43,9 +47,18 @@ const adminLinks: ShellLink[] = [
     description: 'Review break-glass openings',
   },
   { to: '/admin/audit', label: 'Audit trail', description: 'Search and export accesses' },
+  { to: '/admin/providers', label: 'Providers', description: 'Profiles, NPI, state licenses' },
+  { to: '/admin/consents', label: 'Consent documents', description: 'Publish new versions' },
 ];
 
 const patientLinks: ShellLink[] = [
+  { to: '/patient/profile', label: 'My details', description: 'Name, contact, location' },
+  { to: '/patient/health', label: 'Health history', description: 'Allergies, medications' },
+  { to: '/patient/insurance', label: 'Insurance', description: 'Your coverage' },
+  { to: '/patient/documents', label: 'My documents', description: 'Lab results, referrals, cards' },
+  { to: '/patient/corrections', label: 'Correct my record', description: 'Ask for an amendment' },
+  { to: '/patient/intake', label: 'Questionnaires', description: 'Before your visit' },
+  { to: '/patient/consents', label: 'Consent forms', description: 'Read and sign' },
   { to: '/patient/access-history', label: 'Access history', description: 'Who saw your record' },
 ];
 
@@ -58,6 +71,7 @@ function areaLinksFor(sessionState: SessionState): ShellLink[] {
     ...areaLinks,
     ...(roles.has('patient') ? patientLinks : []),
     ...(workforce ? workforceLinks : []),
+    ...(roles.has('staff') || roles.has('admin') ? staffLinks : []),
     ...(roles.has('admin') ? adminLinks : []),
   ];
 }

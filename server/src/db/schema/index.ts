@@ -7,3 +7,8 @@ export * from './mail-outbox.js';
 export * from './mfa.js';
 export * from './care.js';
 export * from './disclosures.js';
+export * from './documents.js';
+export * from './patients.js';
+export * from './providers.js';
+export * from './consents.js';
+export * from './intake.js';

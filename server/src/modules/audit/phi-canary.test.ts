@@ -5,6 +5,9 @@ import { signedInCookie } from '../../testing/sessions.js';
 import { queryRows } from '../../testing/sql-rows.js';
 import { buildTestApp, sameOrigin, type TestApp } from '../../testing/test-app.js';
 import { identityKit } from '../identity/identity-test-kit.js';
+import { elfBytes, makePng, multipartBody } from '../documents/documents-test-kit.js';
+import { makeIntakeForm } from '../intake/intake-test-kit.js';
+import { makeConsentDocument } from '../consents/consent-test-kit.js';
 
 /**
  * The PHI canary: a patient whose every value is a unique marker goes through the main
@@ -12,9 +15,9 @@ import { identityKit } from '../identity/identity-test-kit.js';
  * with free text, error paths), then the application log, every audit row, every metric
  * label and every error body are searched for the markers. Zero hits allowed.
  *
- * Values the record holds today are name, email and free text; the records, messaging and
- * scheduling capabilities add birth date, phone, address, insurance number and message
- * text to the same list as they arrive.
+ * The values cover the record as it stands: name, email, birth date, phone, address,
+ * insurance member id, health history, correction and intake text, file names and free
+ * text. Messaging and scheduling add message text and visit reasons as they arrive.
  */
 const canary = {
   name: 'Canaryname Qwyxzv',
@@ -22,6 +25,14 @@ const canary = {
   disclosureText: 'CANARY-DISCLOSED-HIV-STATUS-77121',
   recipient: 'CANARY-RECIPIENT-Dr-Vexholm',
   search: 'canary.search.qwyxzv@example.test',
+  fileName: 'CANARY-FILENAME-hiv-test-Qwyxzv',
+  intakeAnswer: 'CANARY-INTAKE-ANSWER-chest-pain-88213',
+  birthDate: '1931-07-29',
+  phone: '+1 555 010 7319',
+  address: 'CANARY-ADDRESS 41 Qwyxzv Lane',
+  memberId: 'CANARYMBR99172',
+  allergy: 'CANARY-ALLERGY-Qwyxzvicillin',
+  correction: 'CANARY-CORRECTION my diagnosis of Qwyxzv disease is wrong',
 };
 const canaryValues = Object.values(canary);
 
@@ -80,6 +91,99 @@ describe('no PHI outside the record (canary)', () => {
     });
     await as(patientCookie, 'GET', `${record}/disclosures`);
     await as(patientCookie, 'GET', `${record}/access-history`);
+    // Intake answers: free text stored, read by the provider, and refused when invalid.
+    const intakeForm = await makeIntakeForm(db, clinic.id, staff.id);
+    const answers = { reason: canary.intakeAnswer, fever: false };
+    const intake = `${record}/intake-responses`;
+    const stored = await as(patientCookie, 'POST', intake, { formId: intakeForm.id, answers });
+    expect(stored.statusCode).toBe(201);
+    const refused = await as(patientCookie, 'POST', intake, {
+      formId: intakeForm.id,
+      answers: { reason: canary.intakeAnswer.repeat(20), fever: canary.intakeAnswer },
+    });
+    expect(refused.statusCode).toBe(422);
+    expect((await as(providerCookie, 'GET', intake)).body).toContain(canary.intakeAnswer);
+    await as(staffCookie, 'GET', intake); // refused: clinical content
+    // Documents: the file name is PHI (uploaded, listed, downloaded, and refused as a fake).
+    const upload = async (name: string, bytes: Buffer) => {
+      const body = multipartBody({ category: 'lab-result' }, { name, bytes });
+      return keep(
+        await t.app.inject({
+          method: 'POST',
+          url: `${record}/documents`,
+          headers: { ...sameOrigin, cookie: patientCookie, ...body.headers },
+          payload: body.payload,
+        }),
+      );
+    };
+    const document = await upload(`${canary.fileName}.png`, makePng());
+    expect(document.statusCode).toBe(201);
+    expect((await upload(`${canary.fileName}.pdf`, elfBytes())).statusCode).toBe(415);
+    expect((await as(providerCookie, 'GET', `${record}/documents`)).body).toContain(
+      canary.fileName,
+    );
+    const content = `${record}/documents/${(JSON.parse(document.body) as { id: string }).id}/content`;
+    expect((await as(providerCookie, 'GET', content)).statusCode).toBe(200);
+    await as(staffCookie, 'GET', content); // refused: clinical content
+    // A consent signature: the typed name is stored, never logged or audited; a stale one is refused.
+    const consent = await makeConsentDocument(db, clinic.id, staff.id);
+    const signature = { consentDocumentId: consent.id, typedName: canary.name };
+    const consents = `${record}/consents`;
+    await as(patientCookie, 'POST', consents, { ...signature, contentHash: 'f'.repeat(64) });
+    const signed = await as(patientCookie, 'POST', consents, {
+      ...signature,
+      contentHash: consent.contentHash,
+    });
+    expect(signed.statusCode).toBe(201);
+    await as(staffCookie, 'GET', consents);
+    // The chart: demographics, health history, insurance (sealed member id), a correction,
+    // with their histories, a stale edit and invalid input echoing the values.
+    const profile = {
+      legalName: canary.name,
+      birthDate: canary.birthDate,
+      phone: canary.phone,
+      addressLine1: canary.address,
+      state: 'TX',
+    };
+    await as(patientCookie, 'PUT', `${record}/profile`, { ...profile, expectedVersion: 0 });
+    await as(staffCookie, 'PUT', `${record}/profile`, { ...profile, expectedVersion: 0 });
+    await as(staffCookie, 'PUT', `${record}/profile`, {
+      ...profile,
+      birthDate: `${canary.birthDate}T00:00`,
+      phone: `${canary.phone} ${canary.address}`,
+      expectedVersion: 1,
+    });
+    await as(staffCookie, 'GET', `${record}/profile/history`);
+    const allergy = await as(patientCookie, 'POST', `${record}/health-items`, {
+      kind: 'allergy',
+      display: canary.allergy,
+      detail: canary.allergy,
+    });
+    expect(allergy.statusCode).toBe(201);
+    await as(providerCookie, 'GET', `${record}/health-items`);
+    await as(staffCookie, 'GET', `${record}/health-items`); // refused: clinical content
+    const insurance = { rank: 'primary', payer: 'Canary Mutual', subscriberRelationship: 'self' };
+    const policy = await as(patientCookie, 'POST', `${record}/insurance`, {
+      ...insurance,
+      memberId: canary.memberId,
+    });
+    expect(policy.statusCode).toBe(201);
+    await as(patientCookie, 'POST', `${record}/insurance`, {
+      ...insurance,
+      memberId: `${canary.memberId}!`,
+    });
+    await as(staffCookie, 'GET', `${record}/insurance`);
+    const asked = await as(patientCookie, 'POST', `${record}/corrections`, {
+      section: 'health-history',
+      requestedChange: canary.correction,
+    });
+    expect(asked.statusCode).toBe(201);
+    await as(staffCookie, 'GET', `/api/clinics/${clinic.id}/corrections`);
+    const sealed = await queryRows<{ value: string }>(
+      db,
+      sql`select to_jsonb(i)::text as value from insurance_policy_versions i`,
+    );
+    expect(sealed.map((r) => r.value).join('')).not.toContain(canary.memberId);
     // Error paths: invalid input echoing the values, a refused break-glass, bad ids.
     await as(staffCookie, 'POST', `${record}/disclosures`, {
       disclosedAt: canary.disclosureText,

@@ -35,3 +35,15 @@ describe('field cipher', () => {
     expect(() => parseKeyRing('k1:c2hvcnQ=')).toThrow(/32 bytes/);
   });
 });
+
+describe('field cipher context', () => {
+  it('binds a value to its context: moved elsewhere, it no longer opens', () => {
+    const cipher = createFieldCipher(parseKeyRing(`k1:${key()}`));
+    const sealed = cipher.seal('W123456789', 'insurance-member-id:policy-a');
+    expect(cipher.open(sealed, 'insurance-member-id:policy-a')).toBe('W123456789');
+    expect(() => cipher.open(sealed, 'insurance-member-id:policy-b')).toThrow();
+    expect(() => cipher.open(sealed)).toThrow();
+    expect(cipher.keyIdOf(sealed)).toBe('k1');
+    expect(cipher.isCurrent(sealed)).toBe(true);
+  });
+});

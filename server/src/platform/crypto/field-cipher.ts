@@ -9,9 +9,21 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
  * Sealed format: `v1.<keyId>.<iv>.<tag>.<ciphertext>` (base64url parts).
  */
 export interface FieldCipher {
-  seal(plaintext: string): string;
-  open(sealed: string): string;
+  /**
+   * `context` names where the value belongs (e.g. `insurance-member-id:<policy id>`); it is
+   * authenticated, so a sealed value copied into another row or column fails to open.
+   */
+  seal(plaintext: string, context?: string): string;
+  open(sealed: string, context?: string): string;
+  /** The key id that sealed a value (for rotation reports), without opening it. */
+  keyIdOf(sealed: string): string | undefined;
+  /** Whether a value is sealed under the current (first) key. */
+  isCurrent(sealed: string): boolean;
 }
+
+/** What the cipher authenticates beside the ciphertext: the key id, and the context. */
+const additionalData = (keyId: string, context: string | undefined) =>
+  Buffer.from(context === undefined ? keyId : `${keyId}\u0000${context}`);
 
 export interface KeyRingEntry {
   id: string;
@@ -42,28 +54,35 @@ export function createFieldCipher(ring: KeyRingEntry[]): FieldCipher {
   const current = ring[0]!;
   const byId = new Map(ring.map((entry) => [entry.id, entry.key]));
   return {
-    seal(plaintext) {
+    seal(plaintext, context) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', current.key, iv);
       // The key id is authenticated too: a value cannot be moved under another key's name.
-      cipher.setAAD(Buffer.from(current.id));
+      cipher.setAAD(additionalData(current.id, context));
       const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
       const parts = [iv, cipher.getAuthTag(), body].map((b) => b.toString('base64url'));
       return ['v1', current.id, ...parts].join('.');
     },
-    open(sealed) {
+    open(sealed, context) {
       const [version, keyId, iv, tag, body] = sealed.split('.');
       const key = keyId ? byId.get(keyId) : undefined;
       if (version !== 'v1' || !key || !iv || !tag || body === undefined) {
         throw new Error('sealed value is malformed or its key is not in the key ring');
       }
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-      decipher.setAAD(Buffer.from(keyId!));
+      decipher.setAAD(additionalData(keyId!, context));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([
         decipher.update(Buffer.from(body, 'base64url')),
         decipher.final(),
       ]).toString('utf8');
+    },
+    keyIdOf(sealed) {
+      const [version, keyId] = sealed.split('.');
+      return version === 'v1' ? keyId : undefined;
+    },
+    isCurrent(sealed) {
+      return sealed.startsWith(`v1.${current.id}.`);
     },
   };
 }
