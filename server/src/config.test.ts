@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configVariables, loadConfig } from './config.js';
@@ -101,6 +102,21 @@ describe('configuration', () => {
         DATA_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
       }).demoSeed,
     ).toBe(false);
+  });
+
+  it('reads the key ring from a file, never from both places', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ov-keys-'));
+    const file = path.join(dir, 'keys');
+    const ring = `k9:${Buffer.alloc(32, 9).toString('base64')}`;
+    writeFileSync(file, `${ring}\n`, { mode: 0o600 });
+    expect(load({ DATA_ENCRYPTION_KEYS_FILE: file }).dataEncryptionKeys[0]!.id).toBe('k9');
+    expect(
+      problemsOf({ DATA_ENCRYPTION_KEYS_FILE: file, DATA_ENCRYPTION_KEYS: ring }).join(),
+    ).toContain('not both');
+    expect(problemsOf({ DATA_ENCRYPTION_KEYS_FILE: path.join(dir, 'missing') }).join()).toContain(
+      'cannot read the key ring file (ENOENT)',
+    );
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('requires the public address and a mail server in production', () => {

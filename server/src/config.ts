@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -82,6 +83,7 @@ const envSchema = z.object({
     .refine((u) => /^smtps?:\/\//.test(u), 'must be an smtp:// or smtps:// URL')
     .optional(),
   DATA_ENCRYPTION_KEYS: z.string().min(1).optional(),
+  DATA_ENCRYPTION_KEYS_FILE: z.string().min(1).optional(),
   MAIL_FROM: z
     .string()
     .refine(
@@ -111,6 +113,28 @@ const envSchema = z.object({
     .max(1024 * 1024 * 1024)
     .default(20 * 1024 * 1024),
 });
+
+/**
+ * The key ring may come from a file instead of the environment: a mounted Kubernetes or
+ * Docker secret, or one a secrets manager's agent (Vault Agent, AWS Secrets Manager CSI)
+ * renders, so the keys never sit in the process environment or the deployment manifest.
+ */
+function keyRingFromFile(source: NodeJS.ProcessEnv, problems: string[]): NodeJS.ProcessEnv {
+  const file = source.DATA_ENCRYPTION_KEYS_FILE;
+  if (!file) return source;
+  if (source.DATA_ENCRYPTION_KEYS) {
+    problems.push('DATA_ENCRYPTION_KEYS_FILE: set it or DATA_ENCRYPTION_KEYS, not both');
+    return source;
+  }
+  try {
+    const ring = readFileSync(file, 'utf8').trim();
+    return { ...source, DATA_ENCRYPTION_KEYS: ring };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    problems.push(`DATA_ENCRYPTION_KEYS_FILE: cannot read the key ring file (${code})`);
+    return source;
+  }
+}
 
 /** Every environment variable the server reads; .env.example documents each (tested). */
 export const configVariables = Object.keys(envSchema.shape);
@@ -228,6 +252,7 @@ export function loadConfig(
   // `VAR=` (as env files and compose pass an unset value) means "use the default".
   source = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
   const problems: string[] = [];
+  source = keyRingFromFile(source, problems);
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
