@@ -295,6 +295,12 @@ export const correctionSections = [
   'other',
 ] as const;
 
+/**
+ * Requests about health content are clinical: the patient's providers read and decide them;
+ * staff and admins see and decide the rest (who the patient is, insurance, other).
+ */
+export const clinicalCorrectionSections: readonly string[] = ['health-history', 'visit-record'];
+
 export const correctionRequestCreateSchema = z.object({
   section: z.enum(correctionSections),
   requestedChange: z

@@ -60,6 +60,19 @@ describe('encryption key rotation', () => {
     expect(report.retirable).toEqual(['k1']);
     for (const { keys } of report.usage)
       expect(Object.keys(keys).filter((k) => k !== 'k2')).toEqual([]);
+    // A value under a key the ring no longer holds is reported, not a crash.
+    const stray = createFieldCipher(parseKeyRing(newKey('lost'))).seal('x');
+    await db.execute(
+      sql`update mfa_totp set secret_sealed = ${stray} where user_id = ${patient.id}`,
+    );
+    const withStray = await rotateKeys(db, createFieldCipher(ring), ring, sealedColumns);
+    expect(withStray.usage.find((u) => u.column === 'mfa_totp.secret_sealed')?.keys).toEqual({
+      lost: 1,
+    });
+    await db.execute(
+      sql`update mfa_totp set secret_sealed = ${createFieldCipher(ring).seal('x')}
+          where user_id = ${patient.id}`,
+    );
     // Idempotent: a second run finds nothing to do.
     expect((await rotateKeys(db, createFieldCipher(ring), ring, sealedColumns)).resealed).toBe(0);
 

@@ -403,8 +403,8 @@ const cases: Record<string, Case> = {
     call: (w) => ({ url: `${chartOf(w)}/corrections` }),
   },
   'POST /api/clinics/:clinicId/patients/:patientId/corrections/:requestId/decision': {
-    allowed: ['staff', 'admin'],
-    ok: { staff: 200, admin: 409 },
+    allowed: ['careProvider', 'staff', 'admin'],
+    ok: { careProvider: 200, staff: 409, admin: 409 },
     call: (w) => ({
       url: `${chartOf(w)}/corrections/${w.chart.correctionId}/decision`,
       payload: { decision: 'accepted', reason: 'Confirmed against the ID card on file.' },

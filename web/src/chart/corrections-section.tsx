@@ -13,6 +13,7 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
+  clinicalCorrectionSections,
   correctionRequestSchema,
   correctionSections,
   type CorrectionRequest,
@@ -57,7 +58,12 @@ export function CorrectionsSection({
         <CorrectionTable
           requests={requests.data.requests}
           clinicId={clinicId}
-          decides={audience === 'staff'}
+          // Staff decide about who the patient is; the patient's providers about their health.
+          decides={(r) =>
+            audience === 'staff'
+              ? !clinicalCorrectionSections.includes(r.section)
+              : audience === 'provider' && clinicalCorrectionSections.includes(r.section)
+          }
         />
       )}
       {audience === 'patient' && <RequestCorrection clinicId={clinicId} patientId={patientId} />}
@@ -73,7 +79,7 @@ export function CorrectionTable({
 }: {
   requests: CorrectionRequest[];
   clinicId: string;
-  decides: boolean;
+  decides: (request: CorrectionRequest) => boolean;
   showPatient?: boolean;
 }) {
   if (requests.length === 0) return <Text>No correction requests.</Text>;
@@ -107,7 +113,9 @@ export function CorrectionTable({
                       {r.decidedBy}, <DateTime iso={r.decidedAt!} />: {r.decisionReason}
                     </Text>
                   )}
-                  {decides && r.status === 'pending' && <Decide request={r} clinicId={clinicId} />}
+                  {decides(r) && r.status === 'pending' && (
+                    <Decide request={r} clinicId={clinicId} />
+                  )}
                 </Stack>
               </Table.Td>
             </Table.Tr>

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MembershipRole } from '../../platform/access.js';
 import { AppError } from '../../platform/errors.js';
@@ -11,6 +12,11 @@ export interface RouteAudit {
   resource: string;
   /** The route parameter naming the record; defaults to `patientId`. */
   resourceParam?: string;
+  /**
+   * For `create`: the new record's id when it is derived from the request (a retry of the
+   * same submission must land on the same id); a fresh random UUID otherwise.
+   */
+  newId?: (request: FastifyRequest) => string;
 }
 
 declare module 'fastify' {
@@ -35,10 +41,19 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Patients a list or search returned: one audit event each (set by the handler). */
     auditedPatients: string[] | undefined;
-    /** The id of a record the handler created, for the audit event. */
-    auditedResourceId: string | undefined;
+    /**
+     * A `create` route's new record id, chosen before the change so the audit event, which
+     * is committed first, names it. The handler must create the record under this id.
+     */
+    createdId: string | undefined;
     auditState: 'none' | 'written';
   }
+}
+
+/** The id a `create` route must give its new record (see `createdId`). */
+export function createdIdOf(request: FastifyRequest): string {
+  if (!request.createdId) throw new Error('createdIdOf: the route is not an audited create');
+  return request.createdId;
 }
 
 /** Records that a list or search returned these patients (one audit event each). */
@@ -115,13 +130,13 @@ export function registerAuditHooks(
   log: { error: (obj: object, msg: string) => void },
 ) {
   app.decorateRequest('auditedPatients', undefined);
-  app.decorateRequest('auditedResourceId', undefined);
+  app.decorateRequest('createdId', undefined);
   app.decorateRequest('auditState', 'none');
 
   const base = (request: FastifyRequest, audit: RouteAudit) => ({
     action: audit.action,
     resourceType: audit.resource,
-    resourceId: params(request)[audit.resourceParam ?? 'patientId'],
+    resourceId: request.createdId ?? params(request)[audit.resourceParam ?? 'patientId'],
   });
   const bestEffort = (events: AuditEventInput[]) =>
     writer.record(events).catch((err: unknown) => {
@@ -131,6 +146,9 @@ export function registerAuditHooks(
   app.addHook('preHandler', async (request) => {
     const audit = request.routeOptions.config.audit;
     if (!audit || isRead(request)) return;
+    if (audit.action === 'create' && !audit.resourceParam) {
+      request.createdId = audit.newId?.(request) ?? randomUUID();
+    }
     try {
       await writer.record([
         eventFor(request, { ...base(request, audit), outcome: 'allowed' }, now()),

@@ -11,6 +11,7 @@ import type { Clock } from '../../platform/clock.js';
 import { databaseFault } from '../../platform/database-errors.js';
 import { AppError } from '../../platform/errors.js';
 import { consentContentHash, normalizeConsentText } from './content-hash.js';
+import { nameBasedId } from '../../platform/name-based-id.js';
 
 type DocumentRow = typeof consentDocuments.$inferSelect;
 
@@ -18,6 +19,13 @@ export interface ConsentDeps {
   db: AppDatabase;
   clock: Clock;
 }
+
+/**
+ * A signature's id: one per patient and document version, so the audit event (written
+ * before the signature) names it, and signing again names the same one.
+ */
+export const signatureIdFor = (patientId: string, consentDocumentId: string) =>
+  nameBasedId(`consent-signature:${patientId}:${consentDocumentId}`);
 
 /** Where a signature came from: recorded with it, as evidence of who signed and how. */
 export interface SigningContext {
@@ -117,6 +125,7 @@ export function createConsentService(deps: ConsentDeps) {
       clinicId: string,
       input: { kind: ConsentKind; title: string; body: string; required: boolean },
       by: string,
+      id?: string,
     ) {
       const title = normalizeConsentText(input.title);
       const body = normalizeConsentText(input.body);
@@ -135,6 +144,7 @@ export function createConsentService(deps: ConsentDeps) {
           const [created] = await tx
             .insert(consentDocuments)
             .values({
+              ...(id ? { id } : {}),
               organizationId: clinicId,
               kind: input.kind,
               version,
@@ -202,6 +212,7 @@ export function createConsentService(deps: ConsentDeps) {
       const [created] = await db
         .insert(consentSignatures)
         .values({
+          id: signatureIdFor(patientId, doc.id),
           organizationId: clinicId,
           patientUserId: patientId,
           consentDocumentId: doc.id,

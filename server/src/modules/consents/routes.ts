@@ -11,6 +11,8 @@ import {
 } from '@openvisit/contracts';
 import { requireActor, type AccessRule } from '../../platform/access.js';
 import { documentView, type ConsentService } from './consent-service.js';
+import { createdIdOf } from '../audit/audit-hooks.js';
+import { signatureIdFor } from './consent-service.js';
 
 const tags = ['consents'];
 const clinicParams = z.object({ clinicId: z.uuid() });
@@ -75,14 +77,26 @@ export const consentRoutes: FastifyPluginAsyncZod<{ consents: ConsentService }> 
     async (request, reply) => {
       const { clinicId } = request.params;
       const by = requireActor(request).userId;
-      return reply.code(201).send(await consents.publish(clinicId, request.body, by));
+      const published = await consents.publish(clinicId, request.body, by, createdIdOf(request));
+      return reply.code(201).send(published);
     },
   );
 
   app.post(
     '/api/clinics/:clinicId/patients/:patientId/consents',
     {
-      config: { access: signer, audit: { action: 'create', resource: 'consent-signature' } },
+      config: {
+        access: signer,
+        audit: {
+          action: 'create',
+          resource: 'consent-signature',
+          newId: (request) =>
+            signatureIdFor(
+              (request.params as { patientId: string }).patientId,
+              (request.body as { consentDocumentId: string }).consentDocumentId,
+            ),
+        },
+      },
       schema: {
         tags,
         summary: 'Sign the current version of a consent document (the patient only)',

@@ -116,12 +116,14 @@ export function createIntakeService(deps: IntakeDeps) {
       clinicId: string,
       definition: IntakeFormDefinition,
       publishedBy: string,
+      id?: string,
     ): Promise<IntakeForm> {
       for (let attempt = 1; ; attempt++) {
         try {
           const [row] = await db
             .insert(intakeForms)
             .values({
+              ...(id ? { id } : {}),
               organizationId: clinicId,
               slug: definition.slug,
               title: definition.title,
@@ -156,7 +158,12 @@ export function createIntakeService(deps: IntakeDeps) {
       clinicId: string,
       patientId: string,
       submission: IntakeSubmission,
-      options: { submittedBy: string; idempotencyKey?: string | undefined },
+      options: {
+        submittedBy: string;
+        idempotencyKey?: string | undefined;
+        /** The response's id, when the caller chose it (the audit trail names it first). */
+        id?: string | undefined;
+      },
     ): Promise<{ response: IntakeResponse; replayed: boolean }> {
       const form = await formById(clinicId, submission.formId);
       if (!form) throw new AppError('not-found', 'No questionnaire with this id at this clinic.');
@@ -186,7 +193,7 @@ export function createIntakeService(deps: IntakeDeps) {
 
       const id = options.idempotencyKey
         ? submissionIdFor(clinicId, patientId, options.idempotencyKey)
-        : undefined;
+        : options.id;
       const [created] = await db
         .insert(intakeResponses)
         .values({
@@ -242,8 +249,13 @@ export function createIntakeService(deps: IntakeDeps) {
      * The answers that count for a visit: the newest response tied to the appointment (a
      * resubmission appends a row). For scheduling and visits.
      */
+    /**
+     * The answers that count for an appointment: the newest the appointment's own patient
+     * gave (until scheduling checks appointment ids, another patient could name the id).
+     */
     async latestForAppointment(
       clinicId: string,
+      patientId: string,
       appointmentId: string,
     ): Promise<(IntakeResponse & { patientId: string }) | undefined> {
       const [row] = await db
@@ -253,6 +265,7 @@ export function createIntakeService(deps: IntakeDeps) {
         .where(
           and(
             eq(intakeResponses.organizationId, clinicId),
+            eq(intakeResponses.patientUserId, patientId),
             eq(intakeResponses.appointmentId, appointmentId),
           ),
         )

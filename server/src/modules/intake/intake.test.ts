@@ -294,15 +294,23 @@ describe('intake questionnaires', () => {
 
     // Scheduling and visits read the answers that count for an appointment: the newest.
     const intake = createIntakeService({ db: t.testDatabase.database.db, clock });
-    const latest = await intake.latestForAppointment(w.clinic.id, appointmentId);
+    const latest = await intake.latestForAppointment(w.clinic.id, w.patient.id, appointmentId);
     expect(latest).toMatchObject({
       id: second.json<{ id: string }>().id,
       patientId: w.patient.id,
       form: { version: 2 },
     });
-    expect(await intake.latestForAppointment(w.clinic.id, randomUUID())).toBeUndefined();
+    expect(
+      await intake.latestForAppointment(w.clinic.id, w.patient.id, randomUUID()),
+    ).toBeUndefined();
     const elsewhere = await makeClinic(t.testDatabase.database.db);
-    expect(await intake.latestForAppointment(elsewhere.id, appointmentId)).toBeUndefined();
+    expect(
+      await intake.latestForAppointment(elsewhere.id, w.patient.id, appointmentId),
+    ).toBeUndefined();
+    // Another patient's answers naming the same appointment never count for it.
+    expect(
+      await intake.latestForAppointment(w.clinic.id, randomUUID(), appointmentId),
+    ).toBeUndefined();
   });
 
   it('stores one response per Idempotency-Key, however often the submit is retried', async () => {

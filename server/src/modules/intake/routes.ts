@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -13,7 +14,9 @@ import {
 } from '@openvisit/contracts';
 import { requireActor, type AccessRule } from '../../platform/access.js';
 import { AppError } from '../../platform/errors.js';
+import { createdIdOf } from '../audit/audit-hooks.js';
 import type { IntakeService } from './intake-service.js';
+import { submissionIdFor } from './submission-id.js';
 
 const tags = ['intake'];
 const clinicParams = z.object({ clinicId: z.uuid() });
@@ -91,6 +94,7 @@ export const intakeRoutes: FastifyPluginAsyncZod<{ intake: IntakeService }> = as
         request.params.clinicId,
         request.body,
         requireActor(request).userId,
+        createdIdOf(request),
       );
       return reply.code(201).send(form);
     },
@@ -99,7 +103,19 @@ export const intakeRoutes: FastifyPluginAsyncZod<{ intake: IntakeService }> = as
   app.post(
     '/api/clinics/:clinicId/patients/:patientId/intake-responses',
     {
-      config: { access: giveAnswers, audit: { action: 'create', resource: 'intake-response' } },
+      config: {
+        access: giveAnswers,
+        audit: {
+          action: 'create',
+          resource: 'intake-response',
+          // A retried submission names the same response as the first.
+          newId: (request) => {
+            const { clinicId, patientId } = request.params as Record<string, string>;
+            const key = idempotencyKey(request.headers['idempotency-key']);
+            return key ? submissionIdFor(clinicId!, patientId!, key) : randomUUID();
+          },
+        },
+      },
       // A malformed key is refused before the change is audited as attempted.
       preValidation: async (request) => void idempotencyKey(request.headers['idempotency-key']),
       schema: {
@@ -122,6 +138,7 @@ export const intakeRoutes: FastifyPluginAsyncZod<{ intake: IntakeService }> = as
       const { response, replayed } = await intake.submit(clinicId, patientId, request.body, {
         submittedBy: requireActor(request).userId,
         idempotencyKey: key,
+        id: createdIdOf(request),
       });
       if (replayed) void reply.header('idempotent-replayed', 'true');
       return reply.code(201).send(response);

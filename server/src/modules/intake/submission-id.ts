@@ -1,7 +1,4 @@
-import { createHash } from 'node:crypto';
-
-// Our own namespace for name-based ids (RFC 9562 UUIDv5); any fixed UUID would do.
-const NAMESPACE = Buffer.from('6f0e2b7a4c1d4e8b9a3f5d2c1b0a9e8f', 'hex');
+import { nameBasedId } from '../../platform/name-based-id.js';
 
 /**
  * The id of the response a submission with an `Idempotency-Key` creates: derived from the
@@ -9,13 +6,5 @@ const NAMESPACE = Buffer.from('6f0e2b7a4c1d4e8b9a3f5d2c1b0a9e8f', 'hex');
  * cannot insert a second row, without a table of keys to keep and expire.
  */
 export function submissionIdFor(clinicId: string, patientId: string, key: string): string {
-  const digest = createHash('sha1')
-    .update(NAMESPACE)
-    .update(`intake-response:${clinicId}:${patientId}:${key}`)
-    .digest();
-  const bytes = digest.subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x50; // version 5
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80; // RFC 9562 variant
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return nameBasedId(`intake-response:${clinicId}:${patientId}:${key}`);
 }

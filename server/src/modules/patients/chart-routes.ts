@@ -15,6 +15,7 @@ import {
   problemSchema,
 } from '@openvisit/contracts';
 import { requireActor, type AccessRule } from '../../platform/access.js';
+import { createdIdOf } from '../audit/audit-hooks.js';
 import type { HealthHistoryService } from './health-history-service.js';
 import type { InsuranceService } from './insurance-service.js';
 import type { ProfileService } from './profile-service.js';
@@ -136,8 +137,8 @@ export const chartRoutes: FastifyPluginAsyncZod<ChartRouteDeps> = async (
         patientId,
         requireActor(request).userId,
         request.body,
+        createdIdOf(request),
       );
-      request.auditedResourceId = item.id;
       return reply.code(201).send(item);
     },
   );
@@ -215,8 +216,13 @@ export const chartRoutes: FastifyPluginAsyncZod<ChartRouteDeps> = async (
     async (request, reply) => {
       const { clinicId, patientId } = request.params;
       const actorId = requireActor(request).userId;
-      const policy = await insurance.create(clinicId, patientId, actorId, request.body);
-      request.auditedResourceId = policy.id;
+      const policy = await insurance.create(
+        clinicId,
+        patientId,
+        actorId,
+        request.body,
+        createdIdOf(request),
+      );
       return reply.code(201).send(policy);
     },
   );

@@ -149,6 +149,16 @@ describe('patient chart', () => {
       severity: 'moderate',
     });
     expect(allergy.statusCode, allergy.body).toBe(201);
+    // The audit event, committed before the entry existed, names it.
+    const [created] = await queryRows<{ resourceId: string; resourceType: string }>(
+      t.testDatabase.database.db,
+      sql`select resource_id as "resourceId", resource_type as "resourceType" from audit_events
+          where request_id = ${allergy.headers['x-request-id'] as string} and action = 'create'`,
+    );
+    expect(created).toEqual({
+      resourceId: allergy.json<{ id: string }>().id,
+      resourceType: 'health-item',
+    });
     const med = await call(dr, 'POST', '/health-items', {
       kind: 'medication',
       display: 'Lisinopril 10 mg daily',
@@ -291,22 +301,19 @@ describe('patient chart', () => {
     expect(someoneElses.statusCode).toBe(400);
   });
 
-  it('takes correction requests from the patient; staff accept or deny in writing', async () => {
+  it('takes correction requests from the patient; staff decide the administrative ones in writing', async () => {
     const { me, clerk, dr, patient, clinic, call } = await chartWithPeople();
     const asked = await call(me, 'POST', '/corrections', {
-      section: 'health-history',
-      requestedChange: 'I am not allergic to penicillin; it was amoxicillin.',
+      section: 'profile',
+      requestedChange: 'My middle name is Elena, not Elaine.',
     });
     expect(asked.statusCode, asked.body).toBe(201);
     // Only the patient asks; a provider cannot file one on their behalf.
-    expect(
-      (
-        await call(dr, 'POST', '/corrections', {
-          section: 'other',
-          requestedChange: 'Something about this record.',
-        })
-      ).statusCode,
-    ).toBe(403);
+    const byProvider = await call(dr, 'POST', '/corrections', {
+      section: 'other',
+      requestedChange: 'Something about this record.',
+    });
+    expect(byProvider.statusCode).toBe(403);
 
     const queue = await t.app.inject({
       url: `/api/clinics/${clinic.id}/corrections`,
@@ -317,9 +324,10 @@ describe('patient chart', () => {
     ]);
 
     const id = asked.json<CorrectionRequest>().id;
+    const reason = 'The name matches the driver license copy we hold on file.';
     const denied = await call(clerk, 'POST', `/corrections/${id}/decision`, {
       decision: 'denied',
-      reason: 'The allergy was recorded by the pharmacy and is accurate.',
+      reason,
     });
     expect(denied.statusCode, denied.body).toBe(200);
     expect(denied.json()).toMatchObject({ status: 'denied', decidedBy: expect.any(String) });
@@ -329,11 +337,39 @@ describe('patient chart', () => {
       reason: 'Changed my mind about this one.',
     });
     expect(again.statusCode).toBe(409);
-    expect(
-      (await call(me, 'GET', '/corrections')).json<{ requests: CorrectionRequest[] }>().requests[0],
-    ).toMatchObject({
+    const mine = await call(me, 'GET', '/corrections');
+    expect(mine.json<{ requests: CorrectionRequest[] }>().requests[0]).toMatchObject({
       status: 'denied',
-      decisionReason: 'The allergy was recorded by the pharmacy and is accurate.',
+      decisionReason: reason,
     });
+  });
+
+  it('keeps requests about health content from staff: the patient’s provider decides them', async () => {
+    const { me, clerk, dr, clinic, call } = await chartWithPeople();
+    const text = 'I am not allergic to penicillin; it was amoxicillin.';
+    const asked = await call(me, 'POST', '/corrections', {
+      section: 'health-history',
+      requestedChange: text,
+    });
+    const id = asked.json<CorrectionRequest>().id;
+    const queue = await t.app.inject({
+      url: `/api/clinics/${clinic.id}/corrections`,
+      headers: { ...sameOrigin, cookie: clerk },
+    });
+    expect(queue.body).not.toContain(text);
+    expect((await call(clerk, 'GET', '/corrections')).body).not.toContain(text);
+    const byStaff = await call(clerk, 'POST', `/corrections/${id}/decision`, {
+      decision: 'denied',
+      reason: 'Staff should not be able to decide this.',
+    });
+    expect(byStaff.statusCode).toBe(404);
+
+    expect((await call(dr, 'GET', '/corrections')).body).toContain(text);
+    const accepted = await call(dr, 'POST', `/corrections/${id}/decision`, {
+      decision: 'accepted',
+      reason: 'Corrected: the allergy is to amoxicillin.',
+    });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect(accepted.json()).toMatchObject({ status: 'accepted' });
   });
 });

@@ -9,7 +9,7 @@ import {
   problemSchema,
 } from '@openvisit/contracts';
 import { requireActor, type AccessRule } from '../../platform/access.js';
-import { auditResults } from '../audit/audit-hooks.js';
+import { auditResults, createdIdOf } from '../audit/audit-hooks.js';
 import type { CorrectionsService } from './corrections-service.js';
 
 const tags = ['patient chart'];
@@ -24,10 +24,11 @@ const patientThemself: AccessRule = {
   roles: ['patient'],
 };
 const readers: AccessRule = { rule: 'patient-record', content: 'administrative' };
+/** Staff and admins decide about who the patient is; the patient's providers about health. */
 const deciders: AccessRule = {
   rule: 'patient-record',
   content: 'administrative',
-  roles: ['staff', 'admin'],
+  roles: ['provider', 'staff', 'admin'],
 };
 
 export const correctionRoutes: FastifyPluginAsyncZod<{ corrections: CorrectionsService }> = async (
@@ -53,8 +54,12 @@ export const correctionRoutes: FastifyPluginAsyncZod<{ corrections: CorrectionsS
     },
     async (request, reply) => {
       const { clinicId, patientId } = request.params;
-      const created = await corrections.create(clinicId, patientId, request.body);
-      request.auditedResourceId = created.id;
+      const created = await corrections.create(
+        clinicId,
+        patientId,
+        request.body,
+        createdIdOf(request),
+      );
       return reply.code(201).send(created);
     },
   );
@@ -71,7 +76,11 @@ export const correctionRoutes: FastifyPluginAsyncZod<{ corrections: CorrectionsS
       },
     },
     async (request) => ({
-      requests: await corrections.listForPatient(request.params.clinicId, request.params.patientId),
+      requests: await corrections.listForPatient(
+        request.params.clinicId,
+        request.params.patientId,
+        request.recordAccess!.basis,
+      ),
     }),
   );
 
@@ -92,8 +101,8 @@ export const correctionRoutes: FastifyPluginAsyncZod<{ corrections: CorrectionsS
     },
     async (request) => {
       const { clinicId, patientId, requestId } = request.params;
-      const actorId = requireActor(request).userId;
-      return corrections.decide(clinicId, patientId, requestId, actorId, request.body);
+      const actor = { userId: requireActor(request).userId, basis: request.recordAccess!.basis };
+      return corrections.decide(clinicId, patientId, requestId, actor, request.body);
     },
   );
 

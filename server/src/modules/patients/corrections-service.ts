@@ -1,12 +1,18 @@
-import { and, desc, eq } from 'drizzle-orm';
-import type { CorrectionRequest } from '@openvisit/contracts';
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, notInArray } from 'drizzle-orm';
+import { clinicalCorrectionSections, type CorrectionRequest } from '@openvisit/contracts';
 import type { AppDatabase } from '../../db/client.js';
 import { correctionRequests } from '../../db/schema/index.js';
 import type { Clock } from '../../platform/clock.js';
+import type { AccessBasis } from '../../platform/record-access.js';
 import { AppError } from '../../platform/errors.js';
 import type { PeopleDirectory } from '../identity/people-directory.js';
 
 type RequestRow = typeof correctionRequests.$inferSelect;
+
+const administrativeSection = notInArray(correctionRequests.section, [
+  ...clinicalCorrectionSections,
+]);
 
 /**
  * HIPAA 164.526 amendment requests: the patient says what is wrong; staff accept (and
@@ -40,10 +46,12 @@ export function createCorrectionsService(
       clinicId: string,
       patientId: string,
       input: { section: CorrectionRequest['section']; requestedChange: string },
+      id: string = randomUUID(),
     ) {
       const [row] = await db
         .insert(correctionRequests)
         .values({
+          id,
           organizationId: clinicId,
           patientUserId: patientId,
           section: input.section,
@@ -54,7 +62,8 @@ export function createCorrectionsService(
       return (await views([row!]))[0]!;
     },
 
-    async listForPatient(clinicId: string, patientId: string) {
+    /** Staff and admins (`clinic-staff`) do not see requests about health content. */
+    async listForPatient(clinicId: string, patientId: string, basis: AccessBasis) {
       const rows = await db
         .select()
         .from(correctionRequests)
@@ -62,13 +71,17 @@ export function createCorrectionsService(
           and(
             eq(correctionRequests.organizationId, clinicId),
             eq(correctionRequests.patientUserId, patientId),
+            basis === 'clinic-staff' ? administrativeSection : undefined,
           ),
         )
         .orderBy(desc(correctionRequests.createdAt));
       return views(rows);
     },
 
-    /** The clinic's queue, oldest pending first (the 60-day clock runs from each request). */
+    /**
+     * The staff's queue, oldest pending first (the 60-day clock runs from each request):
+     * requests about health content go to the patient's providers, on the chart, instead.
+     */
     async queue(clinicId: string, status: CorrectionRequest['status']) {
       const rows = await db
         .select()
@@ -77,6 +90,7 @@ export function createCorrectionsService(
           and(
             eq(correctionRequests.organizationId, clinicId),
             eq(correctionRequests.status, status),
+            administrativeSection,
           ),
         )
         .orderBy(
@@ -90,15 +104,30 @@ export function createCorrectionsService(
       clinicId: string,
       patientId: string,
       requestId: string,
-      actorId: string,
+      actor: { userId: string; basis: AccessBasis },
       input: { decision: 'accepted' | 'denied'; reason: string },
     ) {
+      const [request] = await db
+        .select({ section: correctionRequests.section })
+        .from(correctionRequests)
+        .where(
+          and(
+            eq(correctionRequests.id, requestId),
+            eq(correctionRequests.organizationId, clinicId),
+            eq(correctionRequests.patientUserId, patientId),
+          ),
+        );
+      // Staff never see requests about health content: to them such a request does not exist.
+      const clinical = request && clinicalCorrectionSections.includes(request.section);
+      if (!request || (clinical && actor.basis === 'clinic-staff')) {
+        throw new AppError('not-found', 'No such correction request.');
+      }
       const [row] = await db
         .update(correctionRequests)
         .set({
           status: input.decision,
           decidedAt: clock.now(),
-          decidedBy: actorId,
+          decidedBy: actor.userId,
           decisionReason: input.reason,
         })
         .where(

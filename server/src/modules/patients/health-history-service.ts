@@ -91,6 +91,8 @@ export function createHealthHistoryService(db: AppDatabase, directory: PeopleDir
       patientId: string,
       actorId: string,
       input: CreateInput,
+      /** The new item's id (the audit trail names it before it exists). */
+      itemId: string = randomUUID(),
     ): Promise<HealthItem> {
       if (input.kind !== 'allergy' && input.severity) {
         throw new AppError('validation', 'Only allergies have a severity.', [
@@ -100,7 +102,7 @@ export function createHealthHistoryService(db: AppDatabase, directory: PeopleDir
       const [row] = await db
         .insert(healthItemVersions)
         .values({
-          itemId: randomUUID(),
+          itemId,
           organizationId: clinicId,
           patientUserId: patientId,
           version: 1,

@@ -133,7 +133,14 @@ export function createInsuranceService({ db, directory, cipher, checkDocument }:
         );
     },
 
-    async create(clinicId: string, patientId: string, actorId: string, input: CreateInput) {
+    async create(
+      clinicId: string,
+      patientId: string,
+      actorId: string,
+      input: CreateInput,
+      /** The new policy's id (the audit trail names it before it exists). */
+      policyId: string = randomUUID(),
+    ) {
       await checkCards(clinicId, patientId, input);
       const [row] = await db
         .insert(insurancePolicyVersions)
@@ -143,7 +150,7 @@ export function createInsuranceService({ db, directory, cipher, checkDocument }:
           version: 1,
           recordedBy: actorId,
           status: 'active',
-          ...sealedRow(randomUUID(), input),
+          ...sealedRow(policyId, input),
         })
         .returning();
       return toView(row!, await directory.names([actorId]));

@@ -69,9 +69,16 @@ export function createFieldCipher(ring: KeyRingEntry[]): FieldCipher {
       if (version !== 'v1' || !key || !iv || !tag || body === undefined) {
         throw new Error('sealed value is malformed or its key is not in the key ring');
       }
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+      const ivBytes = Buffer.from(iv, 'base64url');
+      const tagBytes = Buffer.from(tag, 'base64url');
+      // GCM accepts truncated tags unless told otherwise: a 4-byte tag would make a forged
+      // value a 2^32 search. Only the full 16-byte tag and the 12-byte IV we write are valid.
+      if (ivBytes.length !== 12 || tagBytes.length !== 16) {
+        throw new Error('sealed value is malformed');
+      }
+      const decipher = createDecipheriv('aes-256-gcm', key, ivBytes, { authTagLength: 16 });
       decipher.setAAD(additionalData(keyId!, context));
-      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      decipher.setAuthTag(tagBytes);
       return Buffer.concat([
         decipher.update(Buffer.from(body, 'base64url')),
         decipher.final(),

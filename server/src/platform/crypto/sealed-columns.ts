@@ -46,7 +46,8 @@ export async function keyUsage(db: AppDatabase, spec: SealedColumn): Promise<Map
 export async function resealBatch(
   db: AppDatabase,
   cipher: FieldCipher,
-  currentKeyId: string,
+  /** The ids of the ring's older keys: values under these are re-sealed. */
+  olderKeyIds: string[],
   spec: SealedColumn,
   limit = 500,
 ): Promise<number> {
@@ -58,7 +59,11 @@ export async function resealBatch(
     db,
     sql`select ${id}::text as id, ${col} as sealed, ${contextCol}::text as context
         from ${table}
-        where ${col} is not null and split_part(${col}, '.', 2) <> ${currentKeyId}
+        where ${col} is not null
+          and split_part(${col}, '.', 2) in (${sql.join(
+            olderKeyIds.map((k) => sql`${k}`),
+            sql`, `,
+          )})
         limit ${limit}`,
   );
   let changed = 0;
@@ -95,13 +100,15 @@ export async function rotateKeys(
   columns: SealedColumn[],
   options: { dryRun?: boolean } = {},
 ): Promise<RotationReport> {
-  const currentKeyId = ring[0]!.id;
+  // Values under a key missing from the ring cannot be opened: they are left alone and
+  // reported (the usage lists their key ids) rather than stopping the whole run.
+  const olderKeyIds = ring.slice(1).map((k) => k.id);
   let resealed = 0;
   if (!options.dryRun) {
     for (const spec of columns) {
       // Bounded: each pass re-seals up to a batch; stops when a pass finds nothing to do.
       for (let pass = 0; pass < 100_000; pass++) {
-        const changed = await resealBatch(db, cipher, currentKeyId, spec);
+        const changed = olderKeyIds.length ? await resealBatch(db, cipher, olderKeyIds, spec) : 0;
         resealed += changed;
         if (changed === 0) break;
       }
