@@ -53,14 +53,16 @@ const { app } = await buildApp({
 });
 await app.listen({ host: '127.0.0.1', port: 0 });
 
-// The demo clinic's Dr. Chen and his patient Maria.
+// The demo clinic's Dr. Chen and one of his patients: Maria (empty chart) by default, or
+// James (a filled chart: profile, health history, insurance) with BENCH_PATIENT=james.
+const patientEmail = `${process.env.BENCH_PATIENT ?? 'maria'}@demo-clinic.test`;
 const result: unknown = await database.db.execute(
   sql`select u.id, u.email, m.organization_id from users u join memberships m on m.user_id = u.id
-      where u.email in ('dr.chen@demo-clinic.test', 'maria@demo-clinic.test')`,
+      where u.email in ('dr.chen@demo-clinic.test', ${patientEmail})`,
 );
 const rows = result as { rows: { id: string; email: string; organization_id: string }[] };
 const chen = rows.rows.find((r) => r.email.startsWith('dr.chen'))!;
-const maria = rows.rows.find((r) => r.email.startsWith('maria'))!;
+const maria = rows.rows.find((r) => r.email === patientEmail)!;
 const { token } = await createSessionService(database.db, systemClock).start(chen.id, {}, 'mfa');
 const address = app.server.address() as { port: number };
 console.log(
