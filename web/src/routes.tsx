@@ -31,6 +31,7 @@ import { MyDocumentsPage } from './documents/my-documents-page';
 import { HomePage } from './home/home-page';
 import { PatientIntakePage } from './intake/patient-intake-page';
 import { PatientHome } from './patient/patient-home';
+import { MyProviderProfilePage } from './provider/my-profile-page';
 import { ProviderHome } from './provider/provider-home';
 import { AppLayout } from './shell/app-layout';
 import { NotFoundPage } from './shell/not-found-page';
@@ -72,6 +73,7 @@ export const router = createBrowserRouter([
         children: [
           { path: 'patient', element: <PatientHome /> },
           { path: 'provider', element: <ProviderHome /> },
+          { path: 'provider/profile', element: <MyProviderProfilePage /> },
           { path: 'admin', element: <AdminHome /> },
           { path: 'admin/emergency-access', element: <EmergencyAccessPage /> },
           { path: 'admin/audit', element: <AuditSearchPage /> },

@@ -109,6 +109,11 @@ export const providerProfileSchema = z.object({
   languages: z.array(z.string()),
   bio: z.string().nullable(),
   hasPhoto: z.boolean(),
+  /**
+   * The current photo's id: it changes with every new photo, so pages put it in the photo's
+   * address and a browser never shows a cached earlier one.
+   */
+  photoId: z.uuid().nullable(),
   timeZone: z.string().nullable(),
   licenses: z.array(providerLicenseViewSchema),
   /** True when license numbers, expiry dates and history are included. */

@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import {
   Alert,
-  Badge,
   Button,
   Card,
   Group,
@@ -10,15 +9,12 @@ import {
   Stack,
   Table,
   Text,
-  Textarea,
   TextInput,
   Title,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   licenseCreatedSchema,
-  npiProblem,
-  providerProfileSchema,
   usJurisdictions,
   usStateLabel,
   usStates,
@@ -26,11 +22,15 @@ import {
   type ProviderProfile,
   type UsState,
 } from '@openvisit/contracts';
-import { ApiProblem, apiSend } from '../api/client';
+import { apiSend } from '../api/client';
 import { describeError } from '../api/describe-error';
-import { bodyFieldErrors, type FieldMessages } from '../api/field-errors';
+import { bodyFieldErrors } from '../api/field-errors';
 import { FormProblemAlert } from '../auth/form-feedback';
 import { useAdminClinicId } from '../auth/clinic-of';
+import { ExpiringSoonNote, LicenseBadge } from '../providers/license-status';
+import { ProviderPhoto } from '../providers/provider-photo';
+import { ProviderPhotoForm } from '../providers/provider-photo-form';
+import { ProviderProfileForm } from '../providers/provider-profile-form';
 import {
   formatCalendarDate,
   providerProfilePath,
@@ -73,7 +73,11 @@ function ProviderAdmin({ clinicId }: { clinicId: string }) {
         <Text>No providers yet. Invite one on the People page.</Text>
       )}
       {providers.data && providers.data.providers.length > 0 && (
-        <ProviderTable providers={providers.data.providers} onManage={setSelectedId} />
+        <ProviderTable
+          clinicId={clinicId}
+          providers={providers.data.providers}
+          onManage={setSelectedId}
+        />
       )}
       {selected && (
         <ProviderEditor key={selected.providerId} clinicId={clinicId} provider={selected} />
@@ -82,34 +86,22 @@ function ProviderAdmin({ clinicId }: { clinicId: string }) {
   );
 }
 
-const statusColor: Record<string, string> = {
-  active: 'teal.9',
-  expired: 'red.9',
-  revoked: 'gray.8',
-};
-
-function LicenseBadge({ license }: { license: ProviderLicenseView }) {
-  const status = license.status ?? (license.active ? 'active' : 'expired');
-  return (
-    <Badge color={statusColor[status]} radius="sm" tt="none">
-      {license.state} {status}
-    </Badge>
-  );
-}
-
 function ProviderTable({
+  clinicId,
   providers,
   onManage,
 }: {
+  clinicId: string;
   providers: ProviderProfile[];
   onManage: (providerId: string) => void;
 }) {
   return (
-    <Table.ScrollContainer minWidth={860}>
+    <Table.ScrollContainer minWidth={920}>
       <Table verticalSpacing="sm" striped>
         <Table.Caption>Providers at your clinic</Table.Caption>
         <Table.Thead>
           <Table.Tr>
+            <Table.Th scope="col">Photo</Table.Th>
             <Table.Th scope="col">Name</Table.Th>
             <Table.Th scope="col">Credentials</Table.Th>
             <Table.Th scope="col">Specialties</Table.Th>
@@ -124,6 +116,9 @@ function ProviderTable({
             const live = provider.licenses.filter((l) => l.status !== 'revoked');
             return (
               <Table.Tr key={provider.providerId}>
+                <Table.Td>
+                  <ProviderPhoto clinicId={clinicId} provider={provider} size={48} />
+                </Table.Td>
                 <Table.Th scope="row" id={nameId} fw={600}>
                   {provider.displayName}
                 </Table.Th>
@@ -169,152 +164,15 @@ function ProviderEditor({ clinicId, provider }: { clinicId: string; provider: Pr
       <Title order={2} id="editor-heading" ref={heading} tabIndex={-1}>
         {provider.displayName}
       </Title>
-      <ProfileForm clinicId={clinicId} provider={provider} />
+      <ProviderPhotoForm clinicId={clinicId} provider={provider} editor="admin" headingOrder={3} />
+      <ProviderProfileForm
+        clinicId={clinicId}
+        provider={provider}
+        editor="admin"
+        headingOrder={3}
+      />
       <Licenses clinicId={clinicId} provider={provider} />
     </Stack>
-  );
-}
-
-const splitList = (text: string) =>
-  text
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
-
-/** Messages for a list field, whatever its index (`languages.1` → `languages`). */
-function listError(errors: FieldMessages, field: string) {
-  return Object.entries(errors)
-    .filter(([key]) => key === field || key.startsWith(`${field}.`))
-    .map(([, message]) => message)
-    .join(' ');
-}
-
-const timeZones = Intl.supportedValuesOf('timeZone').filter((zone) => zone.includes('/'));
-const profileFields = ['credentials', 'specialties', 'npi', 'languages', 'bio', 'timeZone'];
-
-function ProfileForm({ clinicId, provider }: { clinicId: string; provider: ProviderProfile }) {
-  const queryClient = useQueryClient();
-  const key = (field: string) => `provider-profile:${provider.providerId}:${field}`;
-  const [credentials, setCredentials] = useDraft(key('credentials'), provider.credentials ?? '');
-  const [specialties, setSpecialties] = useDraft(
-    key('specialties'),
-    provider.specialties.join(', '),
-  );
-  const [npi, setNpi] = useDraft(key('npi'), provider.npi ?? '');
-  const [languages, setLanguages] = useDraft(key('languages'), provider.languages.join(', '));
-  const [bio, setBio] = useDraft(key('bio'), provider.bio ?? '');
-  const [timeZone, setTimeZone] = useDraft(key('timeZone'), provider.timeZone ?? '');
-  const [npiChecked, setNpiChecked] = useState(false);
-  const [notice, setNotice] = useState('');
-
-  const save = useMutation({
-    mutationFn: () =>
-      apiSend(
-        'PUT',
-        providerProfilePath(clinicId, provider.providerId),
-        {
-          credentials,
-          specialties: splitList(specialties),
-          npi: npi.trim() || null,
-          languages: splitList(languages),
-          bio,
-          timeZone: timeZone || null,
-        },
-        providerProfileSchema,
-      ),
-    onSuccess: (saved) => {
-      setNotice(`Saved the profile of ${saved.displayName}.`);
-      void queryClient.invalidateQueries({ queryKey: providerProfilesQuery(clinicId).queryKey });
-    },
-  });
-  const serverErrors = bodyFieldErrors(save.error);
-  // Checked in the browser as the admin types (the same check digit rule as the server).
-  const npiError =
-    (npiChecked && npi.trim() ? npiProblem(npi.trim()) : undefined) ??
-    serverErrors.npi ??
-    (save.error instanceof ApiProblem && save.error.is('conflict') ? save.error.detail : undefined);
-
-  function handleSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setNotice('');
-    setNpiChecked(true);
-    if (npi.trim() && npiProblem(npi.trim())) return;
-    save.mutate();
-  }
-
-  return (
-    <Card withBorder padding="lg" component="section" aria-labelledby="profile-heading">
-      <Stack gap="md">
-        <Title order={3} id="profile-heading">
-          Profile
-        </Title>
-        <SuccessNotice message={notice} />
-        {save.isError && !(save.error instanceof ApiProblem && save.error.is('conflict')) && (
-          <FormProblemAlert error={save.error} attempt={save.submittedAt} fields={profileFields} />
-        )}
-        <form onSubmit={handleSubmit} noValidate>
-          <Stack gap="md">
-            <TextInput
-              label="Credentials"
-              description="For example MD, DO, NP, PA-C."
-              maxLength={40}
-              value={credentials}
-              onChange={(event) => setCredentials(event.currentTarget.value)}
-              error={serverErrors.credentials}
-            />
-            <TextInput
-              label="Specialties"
-              description="Separate several with commas."
-              value={specialties}
-              onChange={(event) => setSpecialties(event.currentTarget.value)}
-              error={listError(serverErrors, 'specialties') || undefined}
-            />
-            <TextInput
-              label="NPI"
-              description="National Provider Identifier: 10 digits."
-              inputMode="numeric"
-              autoComplete="off"
-              maxLength={10}
-              value={npi}
-              onChange={(event) => setNpi(event.currentTarget.value)}
-              onBlur={() => setNpiChecked(true)}
-              error={npiError}
-            />
-            <TextInput
-              label="Languages"
-              description="Language tags, separated by commas: en for English, es for Spanish, zh for Chinese."
-              value={languages}
-              onChange={(event) => setLanguages(event.currentTarget.value)}
-              error={listError(serverErrors, 'languages') || undefined}
-            />
-            <NativeSelect
-              label="Time zone"
-              description="Where the provider works; availability is set in it."
-              value={timeZone}
-              onChange={(event) => setTimeZone(event.currentTarget.value)}
-              data={[{ value: '', label: 'Not set' }, ...timeZones]}
-              error={serverErrors.timeZone}
-            />
-            <Textarea
-              label="About"
-              description={`Shown to patients. ${bio.length.toLocaleString()} of 2,000 characters.`}
-              autosize
-              minRows={3}
-              maxRows={10}
-              maxLength={2000}
-              value={bio}
-              onChange={(event) => setBio(event.currentTarget.value)}
-              error={serverErrors.bio}
-            />
-            <Group>
-              <Button type="submit" loading={save.isPending}>
-                Save profile
-              </Button>
-            </Group>
-          </Stack>
-        </form>
-      </Stack>
-    </Card>
   );
 }
 
@@ -377,6 +235,7 @@ function Licenses({ clinicId, provider }: { clinicId: string; provider: Provider
                       <Table.Td>{license.licenseNumber}</Table.Td>
                       <Table.Td>
                         {license.expiresOn ? formatCalendarDate(license.expiresOn) : '—'}
+                        <ExpiringSoonNote license={license} />
                       </Table.Td>
                       <Table.Td>
                         <LicenseBadge license={license} />

@@ -1,10 +1,11 @@
-import { useState } from 'react';
-import { Alert, Anchor, FileInput, Group, Progress, Stack, Text } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Alert, Anchor, FileInput, Group, Stack, Text } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
 import { documentSchema } from '@openvisit/contracts';
-import { describeError } from '../api/describe-error';
+import { acceptedDescription } from '../documents/document-labels';
 import { documentContentUrl, documentsPath, documentsQuery } from '../documents/document-queries';
-import { uploadWithProgress } from '../documents/upload-with-progress';
+import { UploadProgress } from '../documents/upload-progress';
+import { describeUploadRefusal } from '../documents/upload-refusal';
+import { useProgressUpload } from '../documents/use-progress-upload';
 
 /**
  * One side of an insurance card: the photo is uploaded to the patient's documents (as an
@@ -20,17 +21,9 @@ export function CardPhotoInput(props: {
 }) {
   const { clinicId, patientId } = props;
   const queryClient = useQueryClient();
-  const [progress, setProgress] = useState(0);
-  const upload = useMutation({
-    mutationFn: (file: File) => {
-      const form = new FormData();
-      form.append('category', 'insurance-card');
-      form.append('file', file, file.name);
-      setProgress(0);
-      return uploadWithProgress(documentsPath(clinicId, patientId), form, documentSchema, (f) =>
-        setProgress(Math.round(f * 100)),
-      );
-    },
+  const { upload, progress } = useProgressUpload({
+    path: documentsPath(clinicId, patientId),
+    schema: documentSchema,
     onSuccess: (document) => {
       props.onUploaded(document.id);
       void queryClient.invalidateQueries({
@@ -38,7 +31,20 @@ export function CardPhotoInput(props: {
       });
     },
   });
+  const send = (file: File) => {
+    const form = new FormData();
+    form.append('category', 'insurance-card');
+    form.append('file', file, file.name);
+    upload.mutate(form);
+  };
   const label = `Photo of the card's ${props.side}`;
+  // The clinic's document limit is the server's to apply: its 413 names it.
+  const refusal = upload.isError
+    ? describeUploadRefusal(upload.error, {
+        accepted: acceptedDescription,
+        smallerHint: 'Take the photo at a lower resolution.',
+      })
+    : undefined;
   return (
     <Stack gap={4}>
       <FileInput
@@ -49,11 +55,13 @@ export function CardPhotoInput(props: {
         placeholder={props.documentId ? 'Replace the photo' : 'Choose a photo'}
         error={props.error}
         disabled={upload.isPending}
-        onChange={(file) => file && upload.mutate(file)}
+        onChange={(file) => file && send(file)}
       />
-      {upload.isPending && (
-        <Progress value={progress} aria-label={`Uploading the ${props.side} photo`} animated />
-      )}
+      <UploadProgress
+        progress={progress}
+        pending={upload.isPending}
+        label={`Upload of the ${props.side} photo`}
+      />
       {props.documentId && !upload.isPending && (
         <Group gap="xs">
           <Text size="sm">Photo on file.</Text>
@@ -62,9 +70,9 @@ export function CardPhotoInput(props: {
           </Anchor>
         </Group>
       )}
-      {upload.isError && (
-        <Alert color="red" title={describeError(upload.error).title}>
-          {describeError(upload.error).message}
+      {refusal && (
+        <Alert color="red" title={refusal.title}>
+          {refusal.message}
         </Alert>
       )}
     </Stack>

@@ -1,19 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
-import {
-  Alert,
-  Button,
-  Group,
-  Input,
-  NativeSelect,
-  Progress,
-  Stack,
-  Text,
-  Title,
-} from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Group, NativeSelect, Stack, Title } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
 import { documentSchema, type DocumentCategory } from '@openvisit/contracts';
-import { ApiProblem } from '../api/client';
-import { describeError, type ErrorDescription } from '../api/describe-error';
 import { bodyFieldErrors } from '../api/field-errors';
 import { SuccessNotice } from '../shell/live-region';
 import {
@@ -23,25 +11,10 @@ import {
   formatBytes,
 } from './document-labels';
 import { documentsPath, documentsQuery } from './document-queries';
-import { uploadWithProgress } from './upload-with-progress';
-import classes from './documents.module.css';
-
-/** Words for a refused upload that say what to do next. */
-function uploadErrorText(error: unknown, maxBytes: number): ErrorDescription {
-  if (error instanceof ApiProblem && error.is('unsupported-document-type')) {
-    return {
-      title: 'This kind of file is not accepted',
-      message: `${error.detail ?? `Accepted: ${acceptedDescription} files.`} Nothing was saved.`,
-    };
-  }
-  if (error instanceof ApiProblem && error.is('payload-too-large')) {
-    return {
-      title: 'The file is too large',
-      message: `Files can be at most ${formatBytes(maxBytes)}. Choose a smaller file, or scan at a lower resolution. Nothing was saved.`,
-    };
-  }
-  return describeError(error);
-}
+import { FileField } from './file-field';
+import { UploadProgress } from './upload-progress';
+import { describeUploadRefusal, fileProblem } from './upload-refusal';
+import { useProgressUpload } from './use-progress-upload';
 
 /**
  * Adds a document: the category, then the file, sent with a real progress bar (large
@@ -62,22 +35,13 @@ export function DocumentUploadForm(props: {
   const [file, setFile] = useState<File | null>(null);
   // Changing the key gives a fresh (empty) file input after a successful upload.
   const [inputKey, setInputKey] = useState(0);
-  const [progress, setProgress] = useState<number | null>(null);
   const [notice, setNotice] = useState('');
   const [formErrors, setFormErrors] = useState<{ category?: string; file?: string }>({});
 
-  const upload = useMutation({
-    mutationFn: (input: { file: File; category: string }) => {
-      const form = new FormData();
-      // The category goes first: the server reads fields that arrive before the file.
-      form.append('category', input.category);
-      form.append('file', input.file, input.file.name);
-      return uploadWithProgress(documentsPath(clinicId, patientId), form, documentSchema, (f) =>
-        setProgress(Math.round(f * 100)),
-      );
-    },
+  const { upload, progress, reset } = useProgressUpload({
+    path: documentsPath(clinicId, patientId),
+    schema: documentSchema,
     onSuccess: (document) => {
-      setProgress(100);
       setNotice(`${document.fileName} was added.`);
       setFile(null);
       setCategory('');
@@ -86,7 +50,6 @@ export function DocumentUploadForm(props: {
         queryKey: documentsQuery(clinicId, patientId).queryKey,
       });
     },
-    onError: () => setProgress(null),
   });
   const serverErrors = bodyFieldErrors(upload.error);
   const categoryError = formErrors.category ?? serverErrors.category;
@@ -95,30 +58,28 @@ export function DocumentUploadForm(props: {
   function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setNotice('');
-    upload.reset();
+    reset();
     const errors: typeof formErrors = {};
     if (!category) errors.category = 'Choose what kind of document this is.';
-    if (!file) errors.file = 'Choose a file to upload.';
-    else if (file.size > maxBytes) {
-      errors.file = `This file is ${formatBytes(file.size)}; files can be at most ${formatBytes(maxBytes)}.`;
-    } else if (file.size === 0) errors.file = 'This file is empty.';
+    const problem = fileProblem(file, maxBytes);
+    if (problem) errors.file = problem;
     setFormErrors(errors);
     if (Object.keys(errors).length || !file) return;
-    setProgress(0);
-    upload.mutate({ file, category });
+    const form = new FormData();
+    // The category goes first: the server reads fields that arrive before the file.
+    form.append('category', category);
+    form.append('file', file, file.name);
+    upload.mutate(form);
   }
 
   const failure =
     upload.isError && !serverErrors.category && !serverErrors.file
-      ? uploadErrorText(upload.error, maxBytes)
+      ? describeUploadRefusal(upload.error, {
+          accepted: acceptedDescription,
+          maxBytes,
+          smallerHint: 'Choose a smaller file, or scan at a lower resolution.',
+        })
       : undefined;
-  const status = upload.isPending
-    ? progress !== null && progress < 100
-      ? `Uploading… ${progress}%`
-      : 'Checking the file…'
-    : upload.isSuccess
-      ? 'Upload complete.'
-      : '';
 
   return (
     <form onSubmit={handleSubmit} noValidate aria-labelledby={ids.heading}>
@@ -138,32 +99,17 @@ export function DocumentUploadForm(props: {
             ...props.categories.map((c) => ({ value: c, label: categoryLabels[c] })),
           ]}
         />
-        <Input.Wrapper
+        <FileField
           id={ids.file}
           label="File"
           required
           description={`${acceptedDescription}, up to ${formatBytes(maxBytes)}.`}
+          accept={acceptedFileTypes}
           error={fileError}
-        >
-          <input
-            key={inputKey}
-            id={ids.file}
-            className={classes.fileInput}
-            type="file"
-            accept={acceptedFileTypes}
-            aria-describedby={`${ids.file}-description${fileError ? ` ${ids.file}-error` : ''}`}
-            aria-invalid={fileError ? true : undefined}
-            onChange={(event) => setFile(event.currentTarget.files?.[0] ?? null)}
-          />
-        </Input.Wrapper>
-        {progress !== null && (
-          <Stack gap={4}>
-            <Progress value={progress} aria-label="Upload progress" size="lg" />
-            <Text size="sm" role="status">
-              {status}
-            </Text>
-          </Stack>
-        )}
+          resetKey={inputKey}
+          onChange={setFile}
+        />
+        <UploadProgress progress={progress} pending={upload.isPending} />
         {failure && (
           <Alert color="red" title={failure.title}>
             {failure.message}

@@ -23,7 +23,9 @@ export function ProviderHome() {
       {sessionState.status === 'signed-in' && (
         <Text>
           The patients you care for, and their care teams, are on the{' '}
-          <TextLink to="/clinic/patients">Patients</TextLink> page.
+          <TextLink to="/clinic/patients">Patients</TextLink> page. What patients read about you
+          (your photo, bio and languages) and your state licenses are on{' '}
+          <TextLink to="/provider/profile">My profile</TextLink>.
         </Text>
       )}
       <Text c="dimmed">

@@ -27,12 +27,16 @@ interface ShellLink {
 
 const areaLinks: ShellLink[] = [
   { to: '/patient', label: 'Patient', description: 'Visits, messages and records' },
-  { to: '/provider', label: 'Provider', description: 'Schedule and waiting room' },
+  { to: '/provider', label: 'Provider', description: 'Schedule and waiting room', end: true },
   { to: '/admin', label: 'Admin', description: 'Clinic, people and compliance', end: true },
 ];
 
 const workforceLinks: ShellLink[] = [
   { to: '/clinic/patients', label: 'Patients', description: 'Records and care teams' },
+];
+
+const providerLinks: ShellLink[] = [
+  { to: '/provider/profile', label: 'My profile', description: 'Photo, bio, licenses' },
 ];
 
 const staffLinks: ShellLink[] = [
@@ -71,6 +75,7 @@ function areaLinksFor(sessionState: SessionState): ShellLink[] {
     ...areaLinks,
     ...(roles.has('patient') ? patientLinks : []),
     ...(workforce ? workforceLinks : []),
+    ...(roles.has('provider') ? providerLinks : []),
     ...(roles.has('staff') || roles.has('admin') ? staffLinks : []),
     ...(roles.has('admin') ? adminLinks : []),
   ];

@@ -83,6 +83,7 @@ export function createProviderService(deps: ProviderDeps) {
       languages: profile?.languages ?? [],
       bio: profile?.bio ?? null,
       hasPhoto: Boolean(profile?.photoDocumentId),
+      photoId: profile?.photoDocumentId ?? null,
       timeZone: profile?.timeZone ?? null,
       licenses: shown.map((l) => licenseView(l, detailed, now)),
       detailed,

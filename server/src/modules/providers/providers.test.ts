@@ -7,6 +7,7 @@ import { makeClinic, makePerson } from '../../testing/factories.js';
 import { signedInCookie } from '../../testing/sessions.js';
 import { queryRows } from '../../testing/sql-rows.js';
 import { buildTestApp, sameOrigin, type TestApp } from '../../testing/test-app.js';
+import { makePng, multipartBody } from '../documents/documents-test-kit.js';
 import { createPeopleDirectory } from '../identity/people-directory.js';
 import { createLicensingService } from './licensing.js';
 
@@ -59,8 +60,16 @@ describe('provider profiles and licenses', () => {
   };
 
   it('lets a provider edit their own profile, validates every field, and audits the change', async () => {
-    const { provider, colleague, as, call, base } = await clinicWithPeople();
+    const { provider, colleague, admin, as, call, base } = await clinicWithPeople();
     const dr = await as(provider.id);
+    // Credentials and the NPI are the clinic's to verify: the provider cannot set them.
+    const own = await call(dr, 'PUT', `${base}/${provider.id}`, profile());
+    expect(own.statusCode).toBe(403);
+    const credentialed = await call(await as(admin.id), 'PUT', `${base}/${provider.id}`, {
+      ...profile(),
+      bio: 'Set by the admin.',
+    });
+    expect(credentialed.statusCode, credentialed.body).toBe(200);
     const res = await call(dr, 'PUT', `${base}/${provider.id}`, profile());
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({
@@ -120,8 +129,9 @@ describe('provider profiles and licenses', () => {
     // The same NPI at another clinic is that clinic's business.
     const elsewhere = await makeClinic(db());
     const otherDr = await makePerson(db(), elsewhere.id, 'provider');
+    const otherAdmin = await makePerson(db(), elsewhere.id, 'admin');
     const otherRes = await call(
-      await as(otherDr.id),
+      await as(otherAdmin.id),
       'PUT',
       `/api/clinics/${elsewhere.id}/provider-profiles/${otherDr.id}`,
       profile(),
@@ -272,6 +282,39 @@ describe('provider profiles and licenses', () => {
       (await call(later, 'GET', `/api/clinics/${elsewhere.id}/provider-profiles`)).statusCode,
     ).toBe(404);
     expect(clinic.id).not.toBe(elsewhere.id);
+  });
+
+  it('names the current photo in the profile, so a new photo gets a new address', async () => {
+    const { clinic, provider, patient, as, call, base } = await clinicWithPeople();
+    const dr = await as(provider.id);
+    const photoUrl = `/api/clinics/${clinic.id}/providers/${provider.id}/photo`;
+    const profileOf = async () =>
+      (await call(await as(patient.id), 'GET', `${base}/${provider.id}`)).json<{
+        hasPhoto: boolean;
+        photoId: string | null;
+      }>();
+    expect(await profileOf()).toMatchObject({ hasPhoto: false, photoId: null });
+
+    const uploadPhoto = async () => {
+      const body = multipartBody({}, { name: 'me.png', bytes: makePng() });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: photoUrl,
+        headers: { ...sameOrigin, cookie: dr, ...body.headers },
+        payload: body.payload,
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json<{ documentId: string }>().documentId;
+    };
+    const first = await uploadPhoto();
+    expect(await profileOf()).toEqual(expect.objectContaining({ hasPhoto: true, photoId: first }));
+    const second = await uploadPhoto();
+    expect(second).not.toBe(first);
+    expect((await profileOf()).photoId).toBe(second);
+    // The id goes in the address as a version; the route serves the current photo.
+    const shown = await call(dr, 'GET', `${photoUrl}?v=${second}`);
+    expect(shown.statusCode).toBe(200);
+    expect(shown.headers['content-type']).toBe('image/png');
   });
 
   describe('assertMayPractise (what scheduling and video visits call)', () => {

@@ -125,6 +125,18 @@ export const providerRoutes: FastifyPluginAsyncZod<{
     async (request) => {
       const { clinicId, providerId } = request.params;
       const viewer = viewerAt(request, clinicId);
+      if (!viewer.roles.includes('admin')) {
+        // Credentials and the NPI are what the clinic verified when it credentialed the
+        // provider: only an admin changes them; the provider edits the rest.
+        const current = await providers.get(clinicId, providerId, viewer);
+        const { npi = null, credentials = null } = request.body;
+        if ((npi ?? null) !== current.npi || (credentials ?? null) !== current.credentials) {
+          throw new AppError(
+            'forbidden',
+            'Your NPI and credentials were verified by the clinic: ask an admin to change them.',
+          );
+        }
+      }
       await providers.update(clinicId, providerId, request.body, viewer.userId);
       return providers.get(clinicId, providerId, viewer);
     },
