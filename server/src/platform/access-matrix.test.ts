@@ -465,10 +465,11 @@ const cases: Record<string, Case> = {
     ok: 200,
     call: (w) => ({
       url: `/api/clinics/${w.clinic.id}/provider-profiles/${w.people.careProvider.id}`,
+      // Credentials and NPI unchanged (none yet): the provider may edit the rest.
       payload: {
-        credentials: 'MD',
+        credentials: null,
         specialties: ['Family Medicine'],
-        npi: '1234567893',
+        npi: null,
         languages: ['en'],
         bio: null,
         timeZone: 'America/Chicago',

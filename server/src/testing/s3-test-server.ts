@@ -21,6 +21,11 @@ export interface S3TestServer {
   env: Record<string, string>;
   /** Every object key in the bucket (to prove nothing was written). */
   keys(): Promise<string[]>;
+  /**
+   * The multipart uploads begun and neither completed nor aborted (what ListMultipartUploads
+   * would list; s3rver answers that call NotImplemented, so its folder is read instead).
+   */
+  incompleteUploads(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -69,6 +74,10 @@ export async function startS3TestServer(): Promise<S3TestServer> {
       return (await listFiles(root))
         .filter((f) => f.endsWith('._S3rver_object'))
         .map((f) => path.relative(root, f).replace(/\._S3rver_object$/, ''));
+    },
+    // s3rver keeps an upload's parts in `._S3rver_uploads/<upload id>/` until it completes.
+    async incompleteUploads() {
+      return readdir(path.join(directory, bucket, '._S3rver_uploads')).catch(() => []);
     },
     async stop() {
       await server.close();

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -52,6 +52,7 @@ describe('document data keys across a key rotation', () => {
     const newKey = { id: 'new', key: randomBytes(32) };
     const png = makePng();
     const stored = await serviceWith([oldKey]).upload({
+      documentId: randomUUID(),
       clinicId: clinic.id,
       patientId: patient.id,
       actor: { userId: patient.id, basis: 'self' },

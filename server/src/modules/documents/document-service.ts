@@ -18,6 +18,7 @@ import type { AccessBasis } from '../../platform/record-access.js';
 import type { DownloadLink, ObjectStorage } from '../../platform/storage/object-storage.js';
 import type { PeopleDirectory } from '../identity/people-directory.js';
 import { mayReach, reachableCategories } from './document-access.js';
+import { downloadFileName } from './download-name.js';
 import { cleanFileName, inspectUpload } from './upload-inspection.js';
 
 export interface DocumentDeps {
@@ -66,6 +67,7 @@ export function createDocumentService(deps: DocumentDeps) {
   /** Stores the bytes first, then the row: a row never points at a missing object. */
   async function store(
     input: {
+      id: string;
       clinicId: string;
       patientId: string | null;
       ownerId: string | null;
@@ -76,7 +78,7 @@ export function createDocumentService(deps: DocumentDeps) {
     limits: { maxBytes: number; accepted: readonly string[]; describeAccepted: string },
   ): Promise<DocumentRow> {
     const inspected = await inspectUpload(input.file.stream, limits);
-    const id = randomUUID();
+    const { id } = input;
     const storageKey = `documents/${input.clinicId}/${id}`;
     const { wrappedKey } = await storage.put(storageKey, inspected.body, {
       contentType: inspected.mediaType,
@@ -189,8 +191,12 @@ export function createDocumentService(deps: DocumentDeps) {
   return {
     maxBytes: deps.maxBytes,
 
-    /** Adds a file to a patient's chart. Staff may add the administrative categories only. */
+    /**
+     * Adds a file to a patient's chart, as `documentId` (the id the audit event committed
+     * before the upload names). Staff may add the administrative categories only.
+     */
     async upload(input: {
+      documentId: string;
       clinicId: string;
       patientId: string;
       actor: DocumentActor;
@@ -205,6 +211,7 @@ export function createDocumentService(deps: DocumentDeps) {
       }
       const row = await store(
         {
+          id: input.documentId,
           clinicId: input.clinicId,
           patientId: input.patientId,
           ownerId: null,
@@ -244,11 +251,13 @@ export function createDocumentService(deps: DocumentDeps) {
      */
     async deliver(
       row: DocumentRow,
-    ): Promise<{ link: DownloadLink } | { stream: Readable; sizeBytes: number }> {
+    ): Promise<{ link: DownloadLink } | { stream: Readable; sizeBytes: number; fileName: string }> {
+      // Saved under the detected type's extension, whatever the uploader's name ended in.
+      const fileName = downloadFileName(row.fileName, row.mediaType);
       if (storage.downloadLink) {
         return {
           link: await storage.downloadLink(row.storageKey, {
-            fileName: row.fileName,
+            fileName,
             contentType: row.mediaType,
           }),
         };
@@ -256,6 +265,7 @@ export function createDocumentService(deps: DocumentDeps) {
       return {
         stream: await storage.get(row.storageKey, row.wrappedKey),
         sizeBytes: row.sizeBytes,
+        fileName,
       };
     },
 
@@ -330,6 +340,8 @@ export function createDocumentService(deps: DocumentDeps) {
       const previous = await currentPhoto(input.clinicId, input.providerId);
       const row = await store(
         {
+          // Not an audited create (a photo is not patient data): a fresh id.
+          id: randomUUID(),
           clinicId: input.clinicId,
           patientId: null,
           ownerId: input.providerId,

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { deflateSync } from 'node:zlib';
 import type { DocumentCategory } from '@openvisit/contracts';
@@ -132,6 +132,7 @@ export async function seedChartDocument(
 ) {
   const documents = await documentsOf(t);
   return documents.upload({
+    documentId: randomUUID(),
     clinicId: input.clinicId,
     patientId: input.patientId,
     actor: { userId: input.patientId, basis: 'self' },

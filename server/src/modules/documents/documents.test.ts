@@ -2,8 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DocumentList, PatientDocument } from '@openvisit/contracts';
 import { documents as documentsTable } from '../../db/schema/index.js';
 import { makeClinic, makePerson } from '../../testing/factories.js';
@@ -151,10 +152,17 @@ describe.each(['local', 's3'] as const)('documents on %s storage', (backend) => 
       expect.objectContaining({
         action: 'create',
         resource_type: 'document',
+        // The event, committed before the upload, names the document it created.
+        resource_id: document.id,
         outcome: 'allowed',
         patient_id: patient.id,
       }),
     ]);
+    const [stored] = await queryRows<{ id: string }>(
+      t.testDatabase.database.db,
+      sql`select id from documents where id = ${document.id}`,
+    );
+    expect(stored).toEqual({ id: document.id });
 
     // The provider adds a PDF; the list is newest first.
     const pdf = makePdf();
@@ -271,6 +279,9 @@ describe.each(['local', 's3'] as const)('documents on %s storage', (backend) => 
       type: '/problems/payload-too-large',
       detail: 'The file is larger than 256 KB.',
     });
+    expect(await storedObjects()).toEqual(objects);
+    // Nothing half-sent either: no unfinished multipart upload holds the first bytes.
+    if (s3) expect(await s3.incompleteUploads()).toEqual([]);
     // Exactly at the limit is fine.
     const atLimit = await upload(
       cookies.patient,
@@ -306,6 +317,86 @@ describe.each(['local', 's3'] as const)('documents on %s storage', (backend) => 
       expect(res.statusCode, res.body).toBe(201);
       expect(res.json()).toMatchObject({ mediaType: 'image/heic' });
     }
+  });
+
+  it("saves a download under its detected type's extension, listing the name as given", async () => {
+    const { cookies, base } = await clinicWithPeople();
+    const cases = [
+      { name: 'lab-result.bat', bytes: makePdf(), saved: 'lab-result.pdf' },
+      { name: 'viewer.hta', bytes: makePdf(), saved: 'viewer.pdf' },
+      { name: 'page.html', bytes: makePdf(), saved: 'page.pdf' },
+      { name: 'scan', bytes: makePng(), saved: 'scan.png' },
+      { name: 'IMG_0001.jpg', bytes: heicHeader(), saved: 'IMG_0001.heic' },
+      { name: 'Report.PDF', bytes: makePdf(), saved: 'Report.PDF' },
+    ];
+    for (const { name, bytes, saved } of cases) {
+      const created = await upload(
+        cookies.patient,
+        `${base}/documents`,
+        { category: 'other' },
+        { name, bytes },
+      );
+      expect(created.statusCode, created.body).toBe(201);
+      const document = created.json<PatientDocument>();
+      expect(document.fileName).toBe(name);
+      const { res, fetched } = await download(
+        cookies.patient,
+        `${base}/documents/${document.id}/content`,
+      );
+      const disposition = fetched
+        ? fetched.headers.get('content-disposition')
+        : res.headers['content-disposition'];
+      expect(disposition, name).toBe(
+        `attachment; filename="${saved}"; filename*=UTF-8''${encodeURIComponent(saved)}`,
+      );
+    }
+    const list = await get(cookies.patient, `${base}/documents`);
+    expect(
+      list
+        .json<DocumentList>()
+        .documents.map((d) => d.fileName)
+        .sort(),
+    ).toEqual(cases.map((c) => c.name).sort());
+  });
+
+  it('runs three uploads at once per person, answering 429 to a fourth', async () => {
+    const { patient, cookies, base } = await clinicWithPeople();
+    const body = multipartBody({ category: 'imaging' }, { name: 'slow.png', bytes: makePng(64) });
+    const post = (cookie: string, payload: Buffer | PassThrough) =>
+      t.app.inject({
+        method: 'POST',
+        url: `${base}/documents`,
+        headers: { ...sameOrigin, cookie, ...body.headers },
+        payload,
+      });
+    // Three uploads that have sent their start and are still sending.
+    const held = Array.from({ length: 3 }, () => {
+      const payload = new PassThrough();
+      payload.write(body.payload.subarray(0, 1000));
+      return { payload, answer: post(cookies.patient, payload) };
+    });
+    // Each has passed the checks when its `create` event is on the trail.
+    await vi.waitFor(
+      async () => {
+        await t.auditWriter.flush();
+        const [row] = await queryRows<{ n: number }>(
+          t.testDatabase.database.db,
+          sql`select count(*)::int as n from audit_events where patient_id = ${patient.id} and action = 'create' and outcome = 'allowed'`,
+        );
+        expect(row!.n).toBe(3);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    const fourth = await post(cookies.patient, body.payload);
+    expect(fourth.statusCode, fourth.body).toBe(429);
+    expect(fourth.json()).toMatchObject({ type: '/problems/rate-limited' });
+    // Per person: the provider uploads meanwhile.
+    expect((await post(cookies.provider, body.payload)).statusCode).toBe(201);
+
+    for (const { payload } of held) payload.end(body.payload.subarray(1000));
+    for (const { answer } of held) expect((await answer).statusCode).toBe(201);
+    // Finished uploads give their places back.
+    expect((await post(cookies.patient, body.payload)).statusCode).toBe(201);
   });
 
   it('needs a category, sent before the file, and a file', async () => {

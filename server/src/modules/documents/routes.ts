@@ -13,8 +13,10 @@ import {
 import { requireActor, type AccessRule } from '../../platform/access.js';
 import { AppError } from '../../platform/errors.js';
 import { attachmentDisposition } from '../../platform/storage/object-storage.js';
+import { createdIdOf } from '../audit/audit-hooks.js';
 import type { DocumentActor, DocumentService } from './document-service.js';
 import { discard, receiveFile } from './receive-file.js';
+import { UPLOADS_AT_ONCE_PER_PERSON, uploadSlots } from './upload-slots.js';
 
 const tags = ['documents'];
 const patientParams = z.object({ clinicId: z.uuid(), patientId: z.uuid() });
@@ -48,11 +50,14 @@ export const documentRoutes: FastifyPluginAsyncZod<{ documents: DocumentService 
 ) => {
   // Scoped to these routes: elsewhere a multipart body stays an unsupported media type.
   await app.register(multipart, { limits: { files: 1 } });
+  const takeUploadSlot = uploadSlots(UPLOADS_AT_ONCE_PER_PERSON);
 
   app.post(
     '/api/clinics/:clinicId/patients/:patientId/documents',
     {
       config: { access: chartDocuments, audit: { action: 'create', resource: 'document' } },
+      // Before the audit event and the body: a refused upload changes nothing.
+      preValidation: takeUploadSlot,
       schema: {
         tags,
         summary: "Add a file to the patient's chart",
@@ -65,6 +70,7 @@ export const documentRoutes: FastifyPluginAsyncZod<{ documents: DocumentService 
           403: problemSchema,
           413: problemSchema,
           415: problemSchema,
+          429: problemSchema,
         },
       },
     },
@@ -83,6 +89,7 @@ export const documentRoutes: FastifyPluginAsyncZod<{ documents: DocumentService 
         ]);
       }
       const created = await documents.upload({
+        documentId: createdIdOf(request),
         clinicId,
         patientId,
         actor,
@@ -138,7 +145,7 @@ export const documentRoutes: FastifyPluginAsyncZod<{ documents: DocumentService 
       return reply
         .header('content-type', row.mediaType)
         .header('content-length', delivery.sizeBytes)
-        .header('content-disposition', attachmentDisposition(row.fileName))
+        .header('content-disposition', attachmentDisposition(delivery.fileName))
         .header('x-content-type-options', 'nosniff')
         .header('cache-control', 'no-store')
         .send(delivery.stream);
@@ -176,12 +183,18 @@ export const documentRoutes: FastifyPluginAsyncZod<{ documents: DocumentService 
     '/api/clinics/:clinicId/providers/:providerId/photo',
     {
       config: { access: photoEditors },
+      preValidation: takeUploadSlot,
       schema: {
         tags,
         summary: "Set a provider's photo (the provider, or an admin)",
         description: 'multipart/form-data with one `file`: JPEG or PNG, at most 5 MB.',
         params: providerParams,
-        response: { 201: providerPhotoSchema, 403: problemSchema, 404: problemSchema },
+        response: {
+          201: providerPhotoSchema,
+          403: problemSchema,
+          404: problemSchema,
+          429: problemSchema,
+        },
       },
     },
     async (request, reply) => {

@@ -1,9 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdtemp, readFile, readdir, rm, truncate, writeFile } from 'node:fs/promises';
+import {
+  copyFile,
+  mkdtemp,
+  readFile,
+  readdir,
+  readlink,
+  realpath,
+  rm,
+  truncate,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createFieldCipher, type KeyRingEntry } from '../crypto/field-cipher.js';
 import { createLocalEncryptedStorage } from './local-encrypted-storage.js';
 import { HEADER_BYTES, SEGMENT_BYTES } from './sealed-segments.js';
@@ -25,6 +35,19 @@ async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
 }
+
+/** How many of this process's open file descriptors point at `file` (Linux: /proc). */
+async function handlesOn(file: string) {
+  const target = await realpath(file);
+  const fds = await readdir('/proc/self/fd');
+  const links = await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+  return links.filter((link) => link === target).length;
+}
+const firstChunk = (stream: Readable) =>
+  new Promise<Buffer>((resolve, reject) => {
+    stream.once('data', resolve);
+    stream.once('error', reject);
+  });
 
 describe('encrypted local storage', () => {
   const dirs: string[] = [];
@@ -101,6 +124,46 @@ describe('encrypted local storage', () => {
     await expect(store.get('documents/c1/moved', wrappedKey)).rejects.toThrow();
 
     expect((await readAll(await store.get(key, wrappedKey))).equals(bytes)).toBe(true);
+  });
+
+  describe.runIf(process.platform === 'linux')('file handles', () => {
+    const storedLarge = async (name: string) => {
+      const { dir, store } = await freshStore();
+      const key = `documents/c1/${name}`;
+      // Several read-ahead buffers long, so a reader that stops early leaves bytes unread.
+      const bytes = randomBytes(SEGMENT_BYTES * 6);
+      const { wrappedKey } = await store.put(key, Readable.from([bytes]), {
+        contentType: 'application/pdf',
+      });
+      return { store, key, wrappedKey, file: path.join(dir, 'documents', 'c1', name) };
+    };
+
+    it('closes the file when the reader stops part-way (an interrupted download)', async () => {
+      const { store, key, wrappedKey, file } = await storedLarge('abandoned');
+      for (let i = 0; i < 5; i++) {
+        const stream = await store.get(key, wrappedKey);
+        expect((await firstChunk(stream)).length).toBeGreaterThan(0);
+        stream.destroy();
+      }
+      await vi.waitFor(async () => expect(await handlesOn(file)).toBe(0), { timeout: 3000 });
+    });
+
+    it('closes the file when decryption fails part-way (a changed file)', async () => {
+      const { store, key, wrappedKey, file } = await storedLarge('tampered');
+      const sealed = await readFile(file);
+      sealed[HEADER_BYTES + 10]! ^= 1;
+      await writeFile(file, sealed);
+      for (let i = 0; i < 5; i++) {
+        await expect(readAll(await store.get(key, wrappedKey))).rejects.toThrow();
+      }
+      await vi.waitFor(async () => expect(await handlesOn(file)).toBe(0), { timeout: 3000 });
+    });
+
+    it('still reports a missing file on the stream', async () => {
+      const { store, key, wrappedKey, file } = await storedLarge('missing');
+      await rm(file);
+      await expect(readAll(await store.get(key, wrappedKey))).rejects.toThrow(/ENOENT/);
+    });
   });
 
   it('opens objects sealed under an older key after the key ring rotates', async () => {

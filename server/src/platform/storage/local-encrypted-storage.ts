@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { access, mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { pipeline } from 'node:stream';
+import { pipeline as pipelineAsync } from 'node:stream/promises';
 import type { FieldCipher } from '../crypto/field-cipher.js';
 import { assertStorageKey, type ObjectStorage } from './object-storage.js';
 import { openStream, sealStream } from './sealed-segments.js';
@@ -36,7 +37,7 @@ export function createLocalEncryptedStorage(root: string, cipher: FieldCipher): 
       const wrappedKey = cipher.seal(dataKey.toString('base64'), dataKeyContext(key));
       const temporary = path.join(incoming, `${randomUUID()}.part`);
       try {
-        await pipeline(
+        await pipelineAsync(
           body,
           sealStream(dataKey, key),
           createWriteStream(temporary, { flags: 'wx', mode: 0o600 }),
@@ -61,11 +62,10 @@ export function createLocalEncryptedStorage(root: string, cipher: FieldCipher): 
     async get(key, wrappedKey) {
       if (!wrappedKey) throw new Error('a local object needs its wrapped data key');
       const dataKey = Buffer.from(cipher.open(wrappedKey, dataKeyContext(key)), 'base64');
-      const source = createReadStream(pathOf(key));
-      const plaintext = openStream(dataKey, key);
-      // Errors (a missing file, a failed tag) surface on the returned stream.
-      source.on('error', (err) => plaintext.destroy(err));
-      return source.pipe(plaintext);
+      // pipeline, not pipe: when the reader stops early (an interrupted download) or a tag
+      // fails, the file is closed too. Errors (a missing file, a failed tag) surface on the
+      // returned stream; the callback only keeps them from going unhandled.
+      return pipeline(createReadStream(pathOf(key)), openStream(dataKey, key), () => {});
     },
 
     async exists(key) {

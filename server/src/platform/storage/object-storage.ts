@@ -13,6 +13,8 @@ export type StorageConfig =
       /** Unset: the AWS SDK's default chain (instance role, IRSA, AWS_* variables). */
       credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
       forcePathStyle: boolean;
+      /** Where uploads wait, sealed, until they are put; default: TMPDIR/openvisit-upload-spool. */
+      spoolDir?: string;
     };
 
 export type StorageBackend = StorageConfig['backend'];

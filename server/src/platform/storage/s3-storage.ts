@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { setTimeout } from 'node:timers/promises';
 import {
   GetObjectCommand,
   HeadObjectCommand,
@@ -8,6 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Clock } from '../clock.js';
+import { createUploadSpool, defaultSpoolDir } from './encrypted-spool.js';
 import {
   assertStorageKey,
   attachmentDisposition,
@@ -17,6 +19,16 @@ import {
 
 /** Download links live this long: enough to start a download, too short to pass around. */
 export const DOWNLOAD_LINK_SECONDS = 60;
+
+/** Tries of one PutObject (as the SDK's standard retry policy), with a short pause between. */
+const PUT_ATTEMPTS = 3;
+const RETRY_DELAY_MS = 100;
+
+/** The store was busy or the connection failed (no answer, 5xx, throttled): worth a retry. */
+function worthRetrying(err: unknown): boolean {
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status === undefined || status >= 500 || status === 429;
+}
 
 /**
  * An S3-compatible bucket (AWS S3, MinIO, Ceph, ...), for deployments with several API
@@ -38,27 +50,43 @@ export function createS3Storage(
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
   const Bucket = config.bucket;
+  const spool = createUploadSpool(config.spoolDir ?? defaultSpoolDir());
 
   return {
     backend: 's3',
 
     async put(key, body, meta) {
       assertStorageKey(key);
-      // Collected first (bounded by the upload limit the body enforces): the object is put
-      // only once the whole upload has passed its checks, so none is ever partial.
-      const chunks: Buffer[] = [];
-      for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(chunk);
-      const bytes = Buffer.concat(chunks);
-      await client.send(
-        new PutObjectCommand({
-          Bucket,
-          Key: key,
-          Body: bytes,
-          ContentLength: bytes.length,
-          ContentType: meta.contentType,
-          ServerSideEncryption: 'AES256',
-        }),
-      );
+      // Spooled first (sealed, on disk, not in memory): the object is put in one request
+      // only once the whole upload has passed its checks (type, size), so no partial object
+      // or unfinished multipart upload is ever left in the bucket.
+      const spooled = await spool(body, key);
+      try {
+        // The SDK does not retry a streamed body; the spool can be read again, so we do.
+        for (let attempt = 1; ; attempt++) {
+          const Body = spooled.open();
+          try {
+            await client.send(
+              new PutObjectCommand({
+                Bucket,
+                Key: key,
+                Body,
+                ContentLength: spooled.sizeBytes,
+                ContentType: meta.contentType,
+                ServerSideEncryption: 'AES256',
+              }),
+            );
+            break;
+          } catch (err) {
+            if (attempt >= PUT_ATTEMPTS || !worthRetrying(err)) throw err;
+            await setTimeout(RETRY_DELAY_MS * attempt);
+          } finally {
+            Body.destroy();
+          }
+        }
+      } finally {
+        await spooled.remove();
+      }
       return { wrappedKey: null };
     },
 
