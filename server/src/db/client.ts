@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -44,7 +45,11 @@ export async function openDatabase(
 async function openEmbedded(dataDir: string | undefined, template?: Blob): Promise<Database> {
   // eslint-disable-next-line security/detect-non-literal-fs-filename -- operator's DATA_DIR
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir, template ? { loadDataDir: template } : {});
+  // btree_gist backs the appointments' exclusion constraint (migration 0008).
+  const client = await PGlite.create(dataDir, {
+    extensions: { btree_gist },
+    ...(template ? { loadDataDir: template } : {}),
+  });
   const db = drizzlePglite(client, { schema, casing: columnCasing }) as unknown as AppDatabase;
   return {
     kind: 'embedded',

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { drizzle } from 'drizzle-orm/pglite';
 import { columnCasing } from '../db/casing.js';
 import { migrate } from '../db/migrate.js';
@@ -15,7 +16,7 @@ import * as schema from '../db/schema/index.js';
 export default async function setup() {
   if (process.env.TEST_DATABASE_URL) return;
   const dir = mkdtempSync(path.join(tmpdir(), 'ov-pglite-template-'));
-  const client = await PGlite.create();
+  const client = await PGlite.create({ extensions: { btree_gist } });
   await migrate(drizzle(client, { schema, casing: columnCasing }));
   const dump = await client.dumpDataDir('none');
   await client.close();

@@ -12,3 +12,4 @@ export * from './patients.js';
 export * from './providers.js';
 export * from './consents.js';
 export * from './intake.js';
+export * from './scheduling.js';
