@@ -46,6 +46,11 @@ import { consentRoutes } from './modules/consents/routes.js';
 import { createLicensingService } from './modules/providers/licensing.js';
 import { createProviderService } from './modules/providers/provider-service.js';
 import { providerRoutes } from './modules/providers/routes.js';
+import { createAvailabilityModule } from './modules/scheduling/availability-module.js';
+import { availabilityRoutes } from './modules/scheduling/availability-routes.js';
+import { createBusySpans, visitRelationship } from './modules/scheduling/appointment-queries.js';
+import { appointmentRoutes } from './modules/scheduling/appointment-routes.js';
+import { createAppointmentService } from './modules/scheduling/appointment-service.js';
 import { createIntakeService } from './modules/intake/intake-service.js';
 import { intakeRoutes } from './modules/intake/routes.js';
 import { createPatientChart } from './modules/patients/patient-chart.js';
@@ -212,6 +217,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     directory,
     publicUrl: config.publicUrl,
     log: app.log,
+    // A booked or completed visit links its provider to the patient (scheduling).
+    relationshipSources: [visitRelationship(database.db)],
   });
   const intake = createIntakeService({ db: database.db, clock });
 
@@ -219,6 +226,16 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const licensing = createLicensingService({ db: database.db, directory });
   const consents = createConsentService({ db: database.db, clock });
   const providers = createProviderService({ db: database.db, clock, directory });
+  // Scheduling, the bookable side: visit types, providers' hours, the slot search. Booked
+  // time comes from the booking side (the same query as appointments.busySpans).
+  const availability = createAvailabilityModule({
+    db: database.db,
+    clock,
+    directory,
+    providers,
+    intake,
+    busySpans: createBusySpans(database.db),
+  });
 
   const documents = createDocumentService({
     db: database.db,
@@ -317,6 +334,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     });
     await app.register(careRoutes, { care });
     await app.register(providerRoutes, { providers, licensing, clock });
+    await app.register(availabilityRoutes, availability);
     await app.register(consentRoutes, { consents });
     await app.register(intakeRoutes, { intake });
     const chart = createPatientChart({
@@ -328,6 +346,18 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
         documents.assertPatientDocument(clinicId, patientId, documentId, 'insurance-card'),
     });
     await app.register(chartRoutes, chart);
+    await app.register(appointmentRoutes, {
+      appointments: createAppointmentService({
+        db: database.db,
+        clock,
+        directory,
+        consentStatus: (clinicId, patientId) => consents.status(clinicId, patientId),
+        patientState: (clinicId, patientId) => chart.profiles.state(clinicId, patientId),
+        assertMayPractise: (...args) => licensing.assertMayPractise(...args),
+        // The slot engine decides which starts are offered; the INSERT decides who gets one.
+        slotCheck: (...args) => availability.slots.assertBookable(...args),
+      }),
+    });
     await app.register(correctionRoutes, chart);
     await app.register(documentRoutes, { documents });
     await app.register(auditRoutes, {

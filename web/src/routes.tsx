@@ -33,6 +33,10 @@ import { PatientIntakePage } from './intake/patient-intake-page';
 import { PatientHome } from './patient/patient-home';
 import { MyProviderProfilePage } from './provider/my-profile-page';
 import { ProviderHome } from './provider/provider-home';
+import { BookingPage } from './scheduling/booking-page';
+import { ClinicSchedulePage } from './scheduling/clinic-schedule-page';
+import { MyVisitsPage } from './scheduling/my-visits-page';
+import { ProviderCalendarPage } from './scheduling/provider-calendar-page';
 import { AppLayout } from './shell/app-layout';
 import { NotFoundPage } from './shell/not-found-page';
 import { RouteErrorPage } from './shell/route-error-page';
@@ -83,6 +87,10 @@ export const router = createBrowserRouter([
           { path: 'patient/access-history', element: <AccessHistoryPage /> },
           { path: 'patient/documents', element: <MyDocumentsPage /> },
           { path: 'patient/intake', element: <PatientIntakePage /> },
+          { path: 'patient/book', element: <BookingPage /> },
+          { path: 'patient/visits', element: <MyVisitsPage /> },
+          { path: 'provider/calendar', element: <ProviderCalendarPage /> },
+          { path: 'clinic/schedule', element: <ClinicSchedulePage /> },
           { path: 'clinic/patients', element: <PatientsPage /> },
           { path: 'clinic/corrections', element: <CorrectionQueuePage /> },
           { path: 'patient/profile', element: <MyProfilePage /> },

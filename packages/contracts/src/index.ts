@@ -10,3 +10,5 @@ export * from './providers.js';
 export * from './consents.js';
 export * from './intake.js';
 export * from './documents.js';
+export * from './scheduling-availability.js';
+export * from './appointments.js';

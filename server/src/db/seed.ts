@@ -4,6 +4,7 @@ import { intakeFormDefinitionSchema } from '@openvisit/contracts';
 import type { AppDatabase } from './client.js';
 import { seedDemoConsents } from '../modules/consents/demo-consents.js';
 import { seedDemoProviders } from '../modules/providers/demo-providers.js';
+import { seedDemoAvailability } from '../modules/scheduling/availability-demo.js';
 import { careTeamMembers, memberships, organizations, users } from './schema/index.js';
 import { demoIntakeForms } from '../modules/intake/demo-forms.js';
 import { intakeForms } from './schema/intake.js';
@@ -146,6 +147,8 @@ export async function seedDemo(
     );
     // James's chart: profile, health history and insurance (Maria fills hers herself).
     await seedDemoChart(tx, clinic!.id, idOf, cipher);
+    // Visit types, and Dr. Chen's and Dr. Okafor's weekly hours.
+    await seedDemoAvailability(tx, clinic!.id, idOf);
   });
   return { created: true };
 }

@@ -15,7 +15,9 @@ import {
 } from '../modules/documents/documents-test-kit.js';
 import { makeConsentDocument } from '../modules/consents/consent-test-kit.js';
 import { makeLicense } from '../modules/providers/provider-test-kit.js';
+import { makeTimeOff, makeVisitType } from '../modules/scheduling/availability-test-kit.js';
 import { makeIntakeForm, testIntakeForm } from '../modules/intake/intake-test-kit.js';
+import { bookingMatrixFixtures } from '../modules/scheduling/appointment-test-kit.js';
 import { createPeopleDirectory } from '../modules/identity/people-directory.js';
 import { createPatientChart } from '../modules/patients/patient-chart.js';
 import { systemClock } from './clock.js';
@@ -588,6 +590,142 @@ const cases: Record<string, Case> = {
       url: `/api/clinics/${w.clinic.id}/providers/${w.people.careProvider.id}/photo`,
     }),
   },
+  // Scheduling, the bookable side: every member reads what can be booked; admins change
+  // visit types; a provider (their own), staff and admins manage a calendar.
+  'GET /api/clinics/:clinicId/visit-types': {
+    allowed: ['patientA', 'patientB', 'careProvider', 'otherProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({ url: `/api/clinics/${w.clinic.id}/visit-types?includeInactive=true` }),
+  },
+  'POST /api/clinics/:clinicId/visit-types': {
+    allowed: ['admin'],
+    ok: 201,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/visit-types`,
+      payload: { ...matrixVisitType, name: 'Matrix follow-up' },
+    }),
+  },
+  'PUT /api/clinics/:clinicId/visit-types/:visitTypeId': {
+    allowed: ['admin'],
+    ok: 200,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/visit-types/${w.visitTypeId}`,
+      payload: { ...matrixVisitType, active: false },
+    }),
+  },
+  'GET /api/clinics/:clinicId/providers/:providerId/schedule': {
+    allowed: ['patientA', 'patientB', 'careProvider', 'otherProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({ url: `${scheduleOf(w)}` }),
+  },
+  'PUT /api/clinics/:clinicId/providers/:providerId/schedule': {
+    allowed: ['careProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({
+      url: scheduleOf(w),
+      payload: {
+        timeZone: 'America/Chicago',
+        minimumNoticeMinutes: 60,
+        bookingHorizonDays: 30,
+        rules: [{ weekday: 1, startTime: '09:00', endTime: '12:00' }],
+      },
+    }),
+  },
+  // Exceptions hold the provider's own notes: those who manage the calendar read them.
+  'GET /api/clinics/:clinicId/providers/:providerId/schedule/exceptions': {
+    allowed: ['careProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({ url: `${scheduleOf(w)}/exceptions` }),
+  },
+  'POST /api/clinics/:clinicId/providers/:providerId/schedule/exceptions': {
+    allowed: ['careProvider', 'staff', 'admin'],
+    ok: 201,
+    call: (w) => ({
+      url: `${scheduleOf(w)}/exceptions`,
+      payload: {
+        kind: 'time-off',
+        startsAt: '2099-02-01T00:00:00Z',
+        endsAt: '2099-02-02T00:00:00Z',
+        note: 'Matrix time off',
+      },
+    }),
+  },
+  // Each allowed caller removes an exception of their own making (one each in the world).
+  'DELETE /api/clinics/:clinicId/providers/:providerId/schedule/exceptions/:exceptionId': {
+    allowed: ['careProvider', 'staff', 'admin'],
+    ok: 204,
+    call: (w, caller) => ({
+      url: `${scheduleOf(w)}/exceptions/${
+        w.scheduleExceptions[caller] ?? w.scheduleExceptions.careProvider
+      }`,
+    }),
+  },
+  'GET /api/clinics/:clinicId/slots': {
+    allowed: ['patientA', 'patientB', 'careProvider', 'otherProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({
+      // The care provider's open hours (bookingMatrixFixtures), over the coming week.
+      url: `/api/clinics/${w.clinic.id}/slots?visitTypeId=${w.visitTypeId}&from=${new Date().toISOString()}&to=${new Date(Date.now() + 7 * 86_400_000).toISOString()}`,
+    }),
+  },
+  // Appointments are administrative. The patient books, or the front desk for them; the
+  // care provider is not a booker (403), patient B and the outsider find nothing (404).
+  'POST /api/clinics/:clinicId/patients/:patientId/appointments': {
+    allowed: ['patientA', 'staff', 'admin'],
+    ok: 201,
+    call: (w, caller) => ({
+      url: `${chartOf(w)}/appointments`,
+      payload: {
+        providerId: w.people.careProvider.id,
+        visitTypeId: w.booking.visitTypeId,
+        startsAt: w.booking.freeSlot(personas.indexOf(caller)),
+      },
+    }),
+  },
+  'GET /api/clinics/:clinicId/patients/:patientId/appointments': {
+    allowed: ['patientA', 'careProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({ url: `${chartOf(w)}/appointments` }),
+  },
+  // The visit's own provider may cancel it too; cancelling again answers the same.
+  'POST /api/clinics/:clinicId/patients/:patientId/appointments/:appointmentId/cancel': {
+    allowed: ['patientA', 'careProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({
+      url: `${chartOf(w)}/appointments/${w.booking.upcomingId}/cancel`,
+      payload: { reason: 'Matrix cancellation' },
+    }),
+  },
+  // The first move creates the new visit; the same move again is answered as a replay.
+  'POST /api/clinics/:clinicId/patients/:patientId/appointments/:appointmentId/reschedule': {
+    allowed: ['patientA', 'careProvider', 'staff', 'admin'],
+    ok: 201,
+    call: (w) => ({
+      url: `${chartOf(w)}/appointments/${w.booking.upcomingId}/reschedule`,
+      payload: { startsAt: w.booking.moveTo },
+    }),
+  },
+  // A missed visit is the clinic's observation: never the patient's (404 for them).
+  'POST /api/clinics/:clinicId/patients/:patientId/appointments/:appointmentId/no-show': {
+    allowed: ['careProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({ url: `${chartOf(w)}/appointments/${w.booking.startedId}/no-show` }),
+  },
+  // A provider sees their own calendar, not a colleague's (403 for the other provider).
+  'GET /api/clinics/:clinicId/providers/:providerId/calendar': {
+    allowed: ['careProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/providers/${w.people.careProvider.id}/calendar?from=${w.booking.day}T00:00:00Z&to=${w.booking.day}T23:59:59Z`,
+    }),
+  },
+  'GET /api/clinics/:clinicId/schedule': {
+    allowed: ['staff', 'admin'],
+    ok: 200,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/schedule?date=${w.booking.day}&timeZone=UTC`,
+    }),
+  },
   // Clinical content: the patient and their providers, never staff or admins as such.
   [`GET ${CLINICAL_PROBE}`]: {
     allowed: ['patientA', 'careProvider'],
@@ -598,6 +736,17 @@ const cases: Record<string, Case> = {
   },
 };
 
+/** The care provider's schedule in the matrix clinic. */
+const scheduleOf = (w: World) =>
+  `/api/clinics/${w.clinic.id}/providers/${w.people.careProvider.id}/schedule`;
+const matrixVisitType = {
+  name: 'Matrix video visit',
+  durationMinutes: 30,
+  modality: 'video',
+  priceCents: 0,
+  requiredConsentKinds: ['telehealth'],
+  cancellationWindowHours: 24,
+};
 /** Patient A's record in the matrix clinic. */
 const chartOf = (w: World) => `/api/clinics/${w.clinic.id}/patients/${w.people.patientA.id}`;
 /** The app under test, for cases that look up the newest version before editing. */
@@ -660,6 +809,23 @@ async function makeWorld(t: TestApp) {
     intakeFormId: (await makeIntakeForm(db, clinic.id, people.admin.id)).id,
     licenseId: (await makeLicense(db, clinic.id, people.careProvider.id, people.admin.id)).id,
     consentDocument: await makeConsentDocument(db, clinic.id, people.admin.id),
+    // After the consent document (it makes it optional): see bookingMatrixFixtures.
+    booking: await bookingMatrixFixtures(db, {
+      clinicId: clinic.id,
+      patientId: people.patientA.id,
+      providerId: people.careProvider.id,
+    }),
+    visitTypeId: (await makeVisitType(db, clinic.id)).id,
+    scheduleExceptions: {
+      careProvider: await makeTimeOff(
+        db,
+        clinic.id,
+        people.careProvider.id,
+        people.careProvider.id,
+      ),
+      staff: await makeTimeOff(db, clinic.id, people.careProvider.id, people.staff.id),
+      admin: await makeTimeOff(db, clinic.id, people.careProvider.id, people.admin.id),
+    } as Partial<Record<Persona, string>> & { careProvider: string },
   };
 }
 

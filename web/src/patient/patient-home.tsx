@@ -24,6 +24,12 @@ export function PatientHome() {
       )}
       {sessionState.status === 'signed-in' && (
         <Text>
+          <TextLink to="/patient/book">Book a visit</TextLink> or see{' '}
+          <TextLink to="/patient/visits">My visits</TextLink>.
+        </Text>
+      )}
+      {sessionState.status === 'signed-in' && (
+        <Text>
           Seeing a provider soon? Fill in a{' '}
           <TextLink to="/patient/intake">pre-visit questionnaire</TextLink> so they can prepare.
         </Text>
@@ -62,7 +68,7 @@ export function PatientHome() {
           </List>
         </section>
       )}
-      <Text c="dimmed">Booking and video visits arrive in the next releases.</Text>
+      <Text c="dimmed">Video visits arrive in the next releases.</Text>
     </Stack>
   );
 }

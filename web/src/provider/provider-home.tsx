@@ -22,15 +22,19 @@ export function ProviderHome() {
       )}
       {sessionState.status === 'signed-in' && (
         <Text>
+          Your visits, week by week, are on your{' '}
+          <TextLink to="/provider/calendar">Calendar</TextLink>.
+        </Text>
+      )}
+      {sessionState.status === 'signed-in' && (
+        <Text>
           The patients you care for, and their care teams, are on the{' '}
           <TextLink to="/clinic/patients">Patients</TextLink> page. What patients read about you
           (your photo, bio and languages) and your state licenses are on{' '}
           <TextLink to="/provider/profile">My profile</TextLink>.
         </Text>
       )}
-      <Text c="dimmed">
-        Scheduling and the waiting room arrive in the next releases. Nothing is shown here yet.
-      </Text>
+      <Text c="dimmed">The waiting room arrives in the next releases.</Text>
     </Stack>
   );
 }

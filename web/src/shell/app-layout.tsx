@@ -36,10 +36,12 @@ const workforceLinks: ShellLink[] = [
 ];
 
 const providerLinks: ShellLink[] = [
+  { to: '/provider/calendar', label: 'Calendar', description: 'Your visits, week by week' },
   { to: '/provider/profile', label: 'My profile', description: 'Photo, bio, licenses' },
 ];
 
 const staffLinks: ShellLink[] = [
+  { to: '/clinic/schedule', label: 'Schedule', description: "The clinic's visits, day by day" },
   { to: '/clinic/corrections', label: 'Corrections', description: "Patients' amendment requests" },
 ];
 
@@ -56,6 +58,8 @@ const adminLinks: ShellLink[] = [
 ];
 
 const patientLinks: ShellLink[] = [
+  { to: '/patient/book', label: 'Book a visit', description: 'Choose a provider and a time' },
+  { to: '/patient/visits', label: 'My visits', description: 'Upcoming and past, reschedule' },
   { to: '/patient/profile', label: 'My details', description: 'Name, contact, location' },
   { to: '/patient/health', label: 'Health history', description: 'Allergies, medications' },
   { to: '/patient/insurance', label: 'Insurance', description: 'Your coverage' },

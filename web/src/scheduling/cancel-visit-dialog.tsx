@@ -1,0 +1,91 @@
+import { useState } from 'react';
+import { Alert, Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { appointmentSchema, type Appointment, type VisitType } from '@openvisit/contracts';
+import { apiSend } from '../api/client';
+import { BookingProblem } from './booking-problem';
+import { appointmentPath, slotsKey } from './scheduling-queries';
+import { isLateNow } from './visit-labels';
+import { dayAndTimeLabel } from './zoned-time';
+
+/** Asks before cancelling, and says beforehand when the cancellation would be late. */
+export function CancelVisitDialog(props: {
+  clinicId: string;
+  patientId: string;
+  appointment: Appointment | undefined;
+  visitType: VisitType | undefined;
+  zone: string;
+  onClose: () => void;
+  onCancelled: (appointment: Appointment) => void;
+}) {
+  const { clinicId, patientId, appointment, visitType, zone } = props;
+  const [reason, setReason] = useState('');
+  const queryClient = useQueryClient();
+  const cancel = useMutation({
+    mutationFn: (a: Appointment) =>
+      apiSend(
+        'POST',
+        `${appointmentPath(clinicId, patientId, a.id)}/cancel`,
+        { reason: reason.trim() || null },
+        appointmentSchema,
+      ),
+    onSuccess: (cancelled) => {
+      setReason('');
+      cancel.reset();
+      // The freed time is bookable again.
+      void queryClient.invalidateQueries({ queryKey: slotsKey(clinicId) });
+      props.onCancelled(cancelled);
+    },
+  });
+  const close = () => {
+    cancel.reset();
+    props.onClose();
+  };
+  const windowHours = visitType?.cancellationWindowHours;
+  const late = appointment ? isLateNow(appointment.startsAt, windowHours) : false;
+
+  return (
+    <Modal
+      opened={appointment !== undefined}
+      onClose={close}
+      title="Cancel this visit?"
+      closeButtonProps={{ 'aria-label': 'Keep the visit' }}
+    >
+      {appointment && (
+        <Stack gap="md">
+          <Text>
+            Your {appointment.visitType.name} with {appointment.provider.displayName} on{' '}
+            {dayAndTimeLabel(appointment.startsAt, zone)} will be cancelled, and the time offered to
+            others.
+          </Text>
+          {late && (
+            <Alert color="yellow" title="This is a late cancellation">
+              It is less than {windowHours} hours before the visit. Your clinic may have a policy
+              for late cancellations.
+            </Alert>
+          )}
+          <Textarea
+            label="Reason (optional)"
+            description="Shown to your clinic."
+            maxLength={500}
+            value={reason}
+            onChange={(event) => setReason(event.currentTarget.value)}
+          />
+          {cancel.isError && <BookingProblem error={cancel.error} />}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={close} disabled={cancel.isPending}>
+              Keep visit
+            </Button>
+            <Button
+              color="red"
+              loading={cancel.isPending}
+              onClick={() => cancel.mutate(appointment)}
+            >
+              Cancel visit
+            </Button>
+          </Group>
+        </Stack>
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,70 @@
+import { useState } from 'react';
+import { Stack, Text, TextInput, Title } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { DateTime } from 'luxon';
+import { useWorkforceClinic } from '../auth/clinic-of';
+import { viewerTimeZone } from '../shell/format-time';
+import { PageTitle } from '../shell/page-title';
+import { QueryStatus } from '../shell/query-status';
+import { AppointmentTable } from './appointment-table';
+import { clinicScheduleQuery } from './scheduling-queries';
+import { dayLabel, zoneLabel } from './zoned-time';
+
+/** The front desk's day: every provider's visits on one date. */
+export function ClinicSchedulePage() {
+  const clinic = useWorkforceClinic();
+  const frontDesk = clinic && (clinic.roles.has('staff') || clinic.roles.has('admin'));
+  return (
+    <Stack gap="lg" maw={1100}>
+      <PageTitle title="Clinic schedule" />
+      <Title order={1}>Clinic schedule</Title>
+      {clinic && frontDesk ? (
+        <Day clinicId={clinic.clinicId} />
+      ) : (
+        <Text>The clinic&apos;s schedule is for its staff and admins.</Text>
+      )}
+    </Stack>
+  );
+}
+
+function Day({ clinicId }: { clinicId: string }) {
+  // The day is the viewer's calendar day: the front desk works in the clinic's zone.
+  const zone = viewerTimeZone;
+  const [date, setDate] = useState(() => DateTime.now().setZone(zone).toISODate()!);
+  const valid = /^\d{4}-\d{2}-\d{2}$/.test(date);
+  const query = clinicScheduleQuery(clinicId, date, zone);
+  const schedule = useQuery({ ...query, enabled: valid });
+  const queryClient = useQueryClient();
+
+  return (
+    <Stack gap="md">
+      <TextInput
+        type="date"
+        label="Day"
+        value={date}
+        onChange={(event) => setDate(event.currentTarget.value)}
+        maw={220}
+      />
+      <Text>Times are shown in {zoneLabel(zone)}.</Text>
+      {valid && <QueryStatus query={schedule} loadingLabel="Loading the day…" />}
+      {valid && schedule.data && (
+        <Stack gap="xs" component="section" aria-labelledby="day-heading">
+          <Title order={2} size="h3" id="day-heading">
+            {dayLabel(schedule.data.from, zone)}
+          </Title>
+          {schedule.data.appointments.length === 0 ? (
+            <Text>No visits on this day.</Text>
+          ) : (
+            <AppointmentTable
+              clinicId={clinicId}
+              zone={zone}
+              showProvider
+              appointments={schedule.data.appointments}
+              onChanged={() => void queryClient.invalidateQueries({ queryKey: query.queryKey })}
+            />
+          )}
+        </Stack>
+      )}
+    </Stack>
+  );
+}
