@@ -48,7 +48,11 @@ import { createProviderService } from './modules/providers/provider-service.js';
 import { providerRoutes } from './modules/providers/routes.js';
 import { createAvailabilityModule } from './modules/scheduling/availability-module.js';
 import { availabilityRoutes } from './modules/scheduling/availability-routes.js';
-import { createBusySpans, visitRelationship } from './modules/scheduling/appointment-queries.js';
+import {
+  createBusySpans,
+  isPatientsAppointment,
+  visitRelationship,
+} from './modules/scheduling/appointment-queries.js';
 import { appointmentRoutes } from './modules/scheduling/appointment-routes.js';
 import { createAppointmentService } from './modules/scheduling/appointment-service.js';
 import { createIntakeService } from './modules/intake/intake-service.js';
@@ -220,7 +224,13 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     // A booked or completed visit links its provider to the patient (scheduling).
     relationshipSources: [visitRelationship(database.db)],
   });
-  const intake = createIntakeService({ db: database.db, clock });
+  // Answers name an appointment only if it is the patient's own (scheduling decides).
+  const intake = createIntakeService({
+    db: database.db,
+    clock,
+    appointmentCheck: (clinicId, patientId, appointmentId) =>
+      isPatientsAppointment(database.db, clinicId, patientId, appointmentId),
+  });
 
   // Scheduling and video visits call these: the licensing rule and the consent check.
   const licensing = createLicensingService({ db: database.db, directory });

@@ -16,8 +16,8 @@ import { AppError } from '../../platform/errors.js';
 import { submissionIdFor } from './submission-id.js';
 
 /**
- * Scheduling registers this to confirm that an appointment is the patient's, at this
- * clinic. Until it does, an `appointmentId` is kept as given (no appointment exists yet).
+ * Confirms that an appointment is the patient's, at this clinic (scheduling answers it; the
+ * app wires it). Without one, an `appointmentId` is kept as given (tests of this module).
  */
 export type AppointmentCheck = (
   clinicId: string,

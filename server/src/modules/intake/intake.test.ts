@@ -13,6 +13,7 @@ import { signedInCookie } from '../../testing/sessions.js';
 import { queryRows } from '../../testing/sql-rows.js';
 import { buildTestApp, sameOrigin, type TestApp } from '../../testing/test-app.js';
 import { createIntakeService } from './intake-service.js';
+import { makeAppointment, makeVisitType } from '../scheduling/appointment-test-kit.js';
 
 const checkIn: IntakeFormDefinitionInput = {
   slug: 'check-in',
@@ -250,7 +251,23 @@ describe('intake questionnaires', () => {
     const w = await clinicWithPeople();
     const v1 = await w.publish(checkIn);
     const patient = await w.as(w.patient.id);
-    const appointmentId = randomUUID();
+    const db = t.testDatabase.database.db;
+    const visitType = await makeVisitType(db, w.clinic.id);
+    const appointment = await makeAppointment(db, {
+      clinicId: w.clinic.id,
+      patientId: w.patient.id,
+      providerId: w.provider.id,
+      visitTypeId: visitType.id,
+      startsAt: new Date(clock.now().getTime() + 86_400_000),
+    });
+    const appointmentId = appointment.id;
+    // Another patient's appointment (or one that does not exist) cannot be named.
+    const notMine = await w.call(patient, 'POST', w.responses(), {
+      formId: v1.id,
+      appointmentId: randomUUID(),
+      answers: { reason: 'Rash', fever: false },
+    });
+    expect(notMine.statusCode).toBe(404);
     const first = await w.call(patient, 'POST', w.responses(), {
       formId: v1.id,
       appointmentId,
