@@ -33,6 +33,7 @@ import { PatientIntakePage } from './intake/patient-intake-page';
 import { PatientHome } from './patient/patient-home';
 import { MyProviderProfilePage } from './provider/my-profile-page';
 import { ProviderHome } from './provider/provider-home';
+import { MyAvailabilityPage, ProviderAvailabilityPage } from './scheduling/availability-page';
 import { BookingPage } from './scheduling/booking-page';
 import { ClinicSchedulePage } from './scheduling/clinic-schedule-page';
 import { MyVisitsPage } from './scheduling/my-visits-page';
@@ -90,6 +91,11 @@ export const router = createBrowserRouter([
           { path: 'patient/book', element: <BookingPage /> },
           { path: 'patient/visits', element: <MyVisitsPage /> },
           { path: 'provider/calendar', element: <ProviderCalendarPage /> },
+          { path: 'provider/availability', element: <MyAvailabilityPage /> },
+          {
+            path: 'clinic/providers/:providerId/availability',
+            element: <ProviderAvailabilityPage />,
+          },
           { path: 'clinic/schedule', element: <ClinicSchedulePage /> },
           { path: 'clinic/patients', element: <PatientsPage /> },
           { path: 'clinic/corrections', element: <CorrectionQueuePage /> },

@@ -3,6 +3,7 @@ import { Stack, Tabs } from '@mantine/core';
 import { useSearchParams } from 'react-router';
 import { PatientDocumentsSection } from '../documents/documents-panel';
 import { IntakeResponsesSection } from '../intake/intake-responses-section';
+import { ChartAppointments } from '../scheduling/chart-appointments';
 import { CorrectionsSection } from './corrections-section';
 import { HealthHistorySection } from './health-history-section';
 import { InsuranceSection } from './insurance-section';
@@ -63,6 +64,12 @@ export function ChartTabs(props: {
       label: 'Documents',
       clinical: false,
       render: () => <PatientDocumentsSection {...record} />,
+    },
+    {
+      value: 'appointments',
+      label: 'Appointments',
+      clinical: false,
+      render: () => <ChartAppointments {...record} canBook={props.staff} />,
     },
     {
       value: 'corrections',

@@ -30,22 +30,13 @@ import { QueryStatus } from '../shell/query-status';
 import { profileQuery } from './chart-queries';
 import { sexAtBirthLabels } from './chart-labels';
 import { VersionHistoryButton } from './version-history';
+import { timeZoneOptions } from '../shell/time-zones';
 
 type Form = Record<(typeof fields)[number], string>;
 const fields = patientProfileFieldNames;
 
 const formOf = (profile: PatientProfile | null): Form =>
   Object.fromEntries(fields.map((f) => [f, profile?.[f] ?? ''])) as Form;
-
-const timeZones = (() => {
-  try {
-    return Intl.supportedValuesOf('timeZone').filter(
-      (z) => z.startsWith('America/') || z.startsWith('Pacific/'),
-    );
-  } catch {
-    return ['America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles'];
-  }
-})();
 
 const languages = [
   ['en', 'English'],
@@ -216,10 +207,7 @@ export function ProfileForm({
             <NativeSelect
               label="Time zone"
               description={`Visit times are shown in it. This device is set to ${viewerTimeZone}.`}
-              data={[
-                { value: '', label: 'Not given' },
-                ...timeZones.map((z) => ({ value: z, label: z.replace(/_/g, ' ') })),
-              ]}
+              data={[{ value: '', label: 'Not given' }, ...timeZoneOptions(form.timeZone)]}
               {...field('timeZone')}
             />
           </SimpleGrid>

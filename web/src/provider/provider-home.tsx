@@ -23,7 +23,8 @@ export function ProviderHome() {
       {sessionState.status === 'signed-in' && (
         <Text>
           Your visits, week by week, are on your{' '}
-          <TextLink to="/provider/calendar">Calendar</TextLink>.
+          <TextLink to="/provider/calendar">Calendar</TextLink>; your hours and time off on{' '}
+          <TextLink to="/provider/availability">Availability</TextLink>.
         </Text>
       )}
       {sessionState.status === 'signed-in' && (

@@ -17,6 +17,7 @@ import { FormProblemAlert } from '../auth/form-feedback';
 import { useDraft } from '../shell/drafts';
 import { SuccessNotice } from '../shell/live-region';
 import { providerProfilePath, providerProfilesQuery } from './provider-queries';
+import { timeZoneOptions } from '../shell/time-zones';
 
 const splitList = (text: string) =>
   text
@@ -32,7 +33,6 @@ function listError(errors: FieldMessages, field: string) {
     .join(' ');
 }
 
-const timeZones = Intl.supportedValuesOf('timeZone').filter((zone) => zone.includes('/'));
 const profileFields = ['credentials', 'specialties', 'npi', 'languages', 'bio', 'timeZone'];
 
 /**
@@ -169,7 +169,7 @@ export function ProviderProfileForm({
               }
               value={timeZone}
               onChange={(event) => setTimeZone(event.currentTarget.value)}
-              data={[{ value: '', label: 'Not set' }, ...timeZones]}
+              data={[{ value: '', label: 'Not set' }, ...timeZoneOptions(timeZone)]}
               error={serverErrors.timeZone}
             />
             <Textarea

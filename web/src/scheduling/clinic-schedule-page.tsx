@@ -7,6 +7,7 @@ import { viewerTimeZone } from '../shell/format-time';
 import { PageTitle } from '../shell/page-title';
 import { QueryStatus } from '../shell/query-status';
 import { AppointmentTable } from './appointment-table';
+import { ProviderHoursLinks } from './provider-hours-links';
 import { clinicScheduleQuery } from './scheduling-queries';
 import { dayLabel, zoneLabel } from './zoned-time';
 
@@ -19,7 +20,10 @@ export function ClinicSchedulePage() {
       <PageTitle title="Clinic schedule" />
       <Title order={1}>Clinic schedule</Title>
       {clinic && frontDesk ? (
-        <Day clinicId={clinic.clinicId} />
+        <>
+          <ProviderHoursLinks clinicId={clinic.clinicId} />
+          <Day clinicId={clinic.clinicId} />
+        </>
       ) : (
         <Text>The clinic&apos;s schedule is for its staff and admins.</Text>
       )}

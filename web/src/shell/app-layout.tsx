@@ -37,6 +37,7 @@ const workforceLinks: ShellLink[] = [
 
 const providerLinks: ShellLink[] = [
   { to: '/provider/calendar', label: 'Calendar', description: 'Your visits, week by week' },
+  { to: '/provider/availability', label: 'Availability', description: 'Hours, time off' },
   { to: '/provider/profile', label: 'My profile', description: 'Photo, bio, licenses' },
 ];
 
