@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Group, NativeSelect, Stack, Text, Title } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
-import { appointmentSchema, type Appointment, type VisitType } from '@openvisit/contracts';
-import { apiSend } from '../api/client';
+import type { Appointment, VisitType } from '@openvisit/contracts';
 import { profileQuery } from '../chart/chart-queries';
 import { useOwnRecord } from '../chart/my-record-pages';
 import { viewerTimeZone } from '../shell/format-time';
@@ -11,17 +10,13 @@ import { PageTitle } from '../shell/page-title';
 import { QueryStatus } from '../shell/query-status';
 import { TextLink } from '../shell/text-link';
 import { BookingProblem, isStaleTime } from './booking-problem';
-import {
-  appointmentsPath,
-  patientAppointmentsQuery,
-  slotsKey,
-  visitTypesQuery,
-} from './scheduling-queries';
+import { slotsKey, visitTypesQuery } from './scheduling-queries';
 import { SlotPicker, type ChosenSlot } from './slot-picker';
 import { modalityLabel, priceLabel } from './visit-labels';
 import { useFocusOnMount } from './use-focus-on-mount';
 import { VisitSummary } from './visit-summary';
-import { dayAndTimeLabel, newIdempotencyKey } from './zoned-time';
+import { dayAndTimeLabel } from './zoned-time';
+import { useBookVisit } from './use-book-visit';
 
 interface Self {
   clinicId: string;
@@ -175,29 +170,14 @@ function ConfirmBooking(
   },
 ) {
   const { clinicId, patientId, visitType, slot, zone } = props;
-  // One key per confirmation: pressing "Book" again after a lost answer is the same booking.
-  const [idempotencyKey] = useState(newIdempotencyKey);
-  const queryClient = useQueryClient();
   const heading = useFocusOnMount<HTMLHeadingElement>();
-  const book = useMutation({
-    mutationFn: () =>
-      apiSend(
-        'POST',
-        appointmentsPath(clinicId, patientId),
-        { providerId: slot.providerId, visitTypeId: visitType.id, startsAt: slot.startsAt },
-        appointmentSchema,
-        { idempotencyKey },
-      ),
-    onSuccess: (appointment) => {
-      void queryClient.invalidateQueries({ queryKey: slotsKey(clinicId) });
-      void queryClient.invalidateQueries({
-        queryKey: patientAppointmentsQuery(clinicId, patientId).queryKey,
-      });
-      props.onBooked(appointment);
-    },
-    onError: (error) => {
-      if (isStaleTime(error)) props.onStale(error);
-    },
+  const book = useBookVisit({
+    clinicId,
+    patientId,
+    visitTypeId: visitType.id,
+    slot,
+    onBooked: props.onBooked,
+    onStale: props.onStale,
   });
 
   return (

@@ -1,21 +1,17 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Group, NativeSelect, Stack, Text, Title } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { appointmentSchema, type Appointment, type VisitType } from '@openvisit/contracts';
-import { ApiProblem, apiSend } from '../api/client';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Appointment, VisitType } from '@openvisit/contracts';
+import { ApiProblem } from '../api/client';
 import { QueryStatus } from '../shell/query-status';
 import { BookingProblem, isStaleTime } from './booking-problem';
-import {
-  appointmentsPath,
-  patientAppointmentsQuery,
-  slotsKey,
-  visitTypesQuery,
-} from './scheduling-queries';
+import { slotsKey, visitTypesQuery } from './scheduling-queries';
 import { SlotPicker, type ChosenSlot } from './slot-picker';
 import { useFocusOnMount } from './use-focus-on-mount';
 import { modalityLabel, priceLabel } from './visit-labels';
 import { VisitSummary } from './visit-summary';
-import { dayAndTimeLabel, newIdempotencyKey } from './zoned-time';
+import { dayAndTimeLabel } from './zoned-time';
+import { useBookVisit } from './use-book-visit';
 
 interface Patient {
   clinicId: string;
@@ -132,29 +128,14 @@ function ConfirmStaffBooking(
   },
 ) {
   const { clinicId, patientId, visitType, slot, zone } = props;
-  // One key per confirmation: pressing "Book" again after a lost answer is the same booking.
-  const [idempotencyKey] = useState(newIdempotencyKey);
-  const queryClient = useQueryClient();
   const heading = useFocusOnMount<HTMLHeadingElement>();
-  const book = useMutation({
-    mutationFn: () =>
-      apiSend(
-        'POST',
-        appointmentsPath(clinicId, patientId),
-        { providerId: slot.providerId, visitTypeId: visitType.id, startsAt: slot.startsAt },
-        appointmentSchema,
-        { idempotencyKey },
-      ),
-    onSuccess: (appointment) => {
-      void queryClient.invalidateQueries({ queryKey: slotsKey(clinicId) });
-      void queryClient.invalidateQueries({
-        queryKey: patientAppointmentsQuery(clinicId, patientId).queryKey,
-      });
-      props.onBooked(appointment);
-    },
-    onError: (error) => {
-      if (isStaleTime(error)) props.onStale(error);
-    },
+  const book = useBookVisit({
+    clinicId,
+    patientId,
+    visitTypeId: visitType.id,
+    slot,
+    onBooked: props.onBooked,
+    onStale: props.onStale,
   });
 
   return (
