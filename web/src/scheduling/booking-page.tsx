@@ -15,8 +15,8 @@ import { SlotPicker, type ChosenSlot } from './slot-picker';
 import { modalityLabel, priceLabel } from './visit-labels';
 import { useFocusOnMount } from './use-focus-on-mount';
 import { VisitSummary } from './visit-summary';
-import { dayAndTimeLabel } from './zoned-time';
 import { useBookVisit } from './use-book-visit';
+import { ContinueBar } from './continue-bar';
 
 interface Self {
   clinicId: string;
@@ -140,20 +140,11 @@ function Steps(props: Self & { state: string; zone: string; visitTypes: VisitTyp
         />
       )}
       {visitType && selected && (
-        // Stays in view at the bottom of the window: the list of times can be long.
-        <Group
-          py="sm"
-          style={{
-            position: 'sticky',
-            bottom: 0,
-            background: 'var(--mantine-color-body)',
-            borderTop: '1px solid var(--mantine-color-default-border)',
-          }}
-        >
-          <Button onClick={() => setConfirming(true)}>
-            Continue with {dayAndTimeLabel(selected.startsAt, zone)}
-          </Button>
-        </Group>
+        <ContinueBar
+          startsAt={selected.startsAt}
+          zone={zone}
+          onContinue={() => setConfirming(true)}
+        />
       )}
     </Stack>
   );

@@ -10,8 +10,8 @@ import { SlotPicker, type ChosenSlot } from './slot-picker';
 import { useFocusOnMount } from './use-focus-on-mount';
 import { modalityLabel, priceLabel } from './visit-labels';
 import { VisitSummary } from './visit-summary';
-import { dayAndTimeLabel } from './zoned-time';
 import { useBookVisit } from './use-book-visit';
+import { ContinueBar } from './continue-bar';
 
 interface Patient {
   clinicId: string;
@@ -100,19 +100,11 @@ export function StaffBooking(
         />
       )}
       {visitType && selected && (
-        <Group
-          py="sm"
-          style={{
-            position: 'sticky',
-            bottom: 0,
-            background: 'var(--mantine-color-body)',
-            borderTop: '1px solid var(--mantine-color-default-border)',
-          }}
-        >
-          <Button onClick={() => setConfirming(true)}>
-            Continue with {dayAndTimeLabel(selected.startsAt, zone)}
-          </Button>
-        </Group>
+        <ContinueBar
+          startsAt={selected.startsAt}
+          zone={zone}
+          onContinue={() => setConfirming(true)}
+        />
       )}
     </Stack>
   );
