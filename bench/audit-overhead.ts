@@ -4,45 +4,22 @@
  * response, group-committed across requests) and with auditing switched off, in one run,
  * as a ratio. Run: npm run bench:audit (BENCH_DATABASE_URL for PostgreSQL).
  */
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import {
   connections,
   databaseLabel,
   durationS,
-  repoRoot,
   saveResults,
   warmupS,
 } from './support/bench-server.js';
-
-interface Ready {
-  port: number;
-  cookie: string;
-  path: string;
-}
+import { startServerProcess } from './support/server-process.js';
 
 async function measure(mode: 'audited' | 'unaudited') {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--conditions=source',
-      'bench/support/chart-server.ts',
-      ...(mode === 'unaudited' ? ['--unaudited'] : []),
-    ],
-    { cwd: repoRoot, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const server = await startServerProcess('bench/support/chart-server.ts', {
+    args: mode === 'unaudited' ? ['--unaudited'] : [],
+  });
   try {
-    const ready = await new Promise<Ready>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('chart server not ready in 90 s')), 90_000);
-      createInterface({ input: child.stdout }).once('line', (line) => {
-        clearTimeout(timer);
-        resolve(JSON.parse(line) as Ready);
-      });
-      child.once('exit', (code) => reject(new Error(`chart server exited with ${code}`)));
-    });
+    const { ready } = server;
     const options = {
       url: `http://127.0.0.1:${ready.port}${ready.path}`,
       connections,
@@ -59,8 +36,7 @@ async function measure(mode: 'audited' | 'unaudited') {
       errors: result.errors + result.timeouts,
     };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await server.stop();
   }
 }
 

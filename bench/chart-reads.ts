@@ -4,23 +4,15 @@
  * every read audited, in one run, each part as a ratio of the summary read.
  * Run: npm run bench:chart (BENCH_DATABASE_URL for PostgreSQL).
  */
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import {
   connections,
   databaseLabel,
   durationS,
-  repoRoot,
   saveResults,
   warmupS,
 } from './support/bench-server.js';
-
-interface Ready {
-  port: number;
-  cookie: string;
-  path: string;
-}
+import { startServerProcess } from './support/server-process.js';
 
 const parts = [
   { part: 'summary', suffix: '' },
@@ -29,25 +21,12 @@ const parts = [
   { part: 'insurance (decrypts)', suffix: '/insurance' },
 ];
 
-const child = spawn(
-  process.execPath,
-  ['--import', 'tsx', '--conditions=source', 'bench/support/chart-server.ts'],
-  {
-    cwd: repoRoot,
-    env: { ...process.env, BENCH_PATIENT: 'james' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  },
-);
+const server = await startServerProcess('bench/support/chart-server.ts', {
+  env: { ...process.env, BENCH_PATIENT: 'james' },
+});
 const rows = [];
 try {
-  const ready = await new Promise<Ready>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('chart server not ready in 90 s')), 90_000);
-    createInterface({ input: child.stdout }).once('line', (line) => {
-      clearTimeout(timer);
-      resolve(JSON.parse(line) as Ready);
-    });
-    child.once('exit', (code) => reject(new Error(`chart server exited with ${code}`)));
-  });
+  const { ready } = server;
   for (const { part, suffix } of parts) {
     const options = {
       url: `http://127.0.0.1:${ready.port}${ready.path}${suffix}`,
@@ -66,8 +45,7 @@ try {
     });
   }
 } finally {
-  child.kill('SIGTERM');
-  await new Promise((resolve) => child.once('exit', resolve));
+  await server.stop();
 }
 const summary = rows[0]!['req/s'];
 const table = rows.map((r) => ({ ...r, 'vs summary': (r['req/s'] / summary).toFixed(2) }));

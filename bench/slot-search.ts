@@ -11,18 +11,11 @@
  * Run: npm run bench:slots -w @openvisit/bench (BENCH_DATABASE_URL for PostgreSQL,
  * BENCH_DURATION_S to shorten).
  */
-import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { bookableStarts } from '../server/src/modules/scheduling/slot-engine.js';
-import {
-  databaseLabel,
-  durationS,
-  repoRoot,
-  saveResults,
-  warmupS,
-} from './support/bench-server.js';
+import { databaseLabel, durationS, saveResults, warmupS } from './support/bench-server.js';
+import { startServerProcess } from './support/server-process.js';
 import {
   benchProviders,
   PROVIDERS,
@@ -32,12 +25,6 @@ import {
 } from './support/slot-world.js';
 
 const loadConnections = Number(process.env.BENCH_SLOT_CONNECTIONS ?? 4);
-
-interface Ready {
-  port: number;
-  cookie: string;
-  path: string;
-}
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -89,20 +76,9 @@ function engineSearch() {
 }
 
 async function httpSearch() {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--conditions=source', 'bench/support/slot-server.ts'],
-    { cwd: repoRoot, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const server = await startServerProcess('bench/support/slot-server.ts', { timeoutS: 180 });
   try {
-    const ready = await new Promise<Ready>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('slot server not ready in 180 s')), 180_000);
-      createInterface({ input: child.stdout }).once('line', (line) => {
-        clearTimeout(timer);
-        resolve(JSON.parse(line) as Ready);
-      });
-      child.once('exit', (code) => reject(new Error(`slot server exited with ${code}`)));
-    });
+    const { ready } = server;
     const url = `http://127.0.0.1:${ready.port}${ready.path}`;
     const check = await fetch(url, { headers: { cookie: ready.cookie } });
     const body = (await check.json()) as { providers?: { slots: string[] }[] };
@@ -128,8 +104,7 @@ async function httpSearch() {
     }
     return rows;
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await server.stop();
   }
 }
 
