@@ -22,6 +22,11 @@ export interface PoolStats {
 export interface Database {
   readonly kind: 'embedded' | 'postgresql';
   readonly db: AppDatabase;
+  /**
+   * Plain SQL on the driver underneath, for libraries that bring their own (the pg-boss job
+   * queue). Text without values may hold several statements.
+   */
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
   /** Round trip to the server; rejects when it cannot be reached. */
   ping(timeoutMs: number): Promise<void>;
   poolStats(): PoolStats;
@@ -54,6 +59,12 @@ async function openEmbedded(dataDir: string | undefined, template?: Blob): Promi
   return {
     kind: 'embedded',
     db,
+    async executeSql(text, values) {
+      if (values?.length) return client.query(text, values);
+      // exec() runs several statements as one unit; the last result is the answer.
+      const results = await client.exec(text);
+      return { rows: results.at(-1)?.rows ?? [] };
+    },
     ping: (timeoutMs) =>
       withTimeout(
         client.query('select 1').then(() => undefined),
@@ -83,6 +94,12 @@ async function openPostgres(
   return {
     kind: 'postgresql',
     db,
+    async executeSql(text, values) {
+      const result: unknown = await pool.query(text, values);
+      // Several statements answer one result each; the last one is the answer.
+      const last = Array.isArray(result) ? (result.at(-1) as pg.QueryResult) : result;
+      return { rows: (last as pg.QueryResult | undefined)?.rows ?? [] };
+    },
     ping: (timeoutMs) =>
       withTimeout(
         db.execute(sql`select 1`).then(() => undefined),

@@ -13,3 +13,4 @@ export * from './providers.js';
 export * from './consents.js';
 export * from './intake.js';
 export * from './scheduling.js';
+export * from './notifications.js';

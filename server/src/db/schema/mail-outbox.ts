@@ -20,6 +20,8 @@ export const mailOutbox = pgTable(
     htmlBody: text(),
     /** A fixed slug such as `password-reset`; see OutgoingMail.category. */
     category: text().notNull(),
+    /** The text/calendar part (an .ics invitation or cancellation), when there is one. */
+    calendarIcs: text(),
     // clock_timestamp(), not now(): now() is fixed for a whole transaction, so two emails
     // sent in one transaction would tie and "newest first" would be arbitrary.
     createdAt: utcTimestamp()

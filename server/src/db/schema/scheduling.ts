@@ -124,6 +124,9 @@ export const availabilityExceptions = pgTable(
     note: text(),
     createdBy: person(),
     createdAt: utcTimestamp().notNull().defaultNow(),
+    /** Removed exceptions stay (who removed what, when); the slot engine ignores them. */
+    deletedAt: utcTimestamp(),
+    deletedBy: uuid().references(() => users.id, { onDelete: 'restrict' }),
   },
   (t) => [
     index('availability_exceptions_provider_idx').on(
