@@ -55,6 +55,8 @@ import {
 } from './modules/scheduling/appointment-queries.js';
 import { appointmentRoutes } from './modules/scheduling/appointment-routes.js';
 import { createAppointmentService } from './modules/scheduling/appointment-service.js';
+import { createAppointmentNotices } from './modules/scheduling/appointment-notices.js';
+import type { JobQueue } from './platform/jobs/job-queue.js';
 import { createIntakeService } from './modules/intake/intake-service.js';
 import { intakeRoutes } from './modules/intake/routes.js';
 import { createPatientChart } from './modules/patients/patient-chart.js';
@@ -62,6 +64,34 @@ import { chartRoutes } from './modules/patients/chart-routes.js';
 import { correctionRoutes } from './modules/patients/correction-routes.js';
 import { createDocumentService } from './modules/documents/document-service.js';
 import { documentRoutes } from './modules/documents/routes.js';
+import { createNotificationPreferences } from './modules/notifications/preferences-service.js';
+import { preferencesRoutes } from './modules/notifications/preferences-routes.js';
+import { createSmsOptOuts } from './modules/notifications/sms-opt-outs.js';
+import { smsWebhookRoutes } from './modules/notifications/sms-webhook-routes.js';
+import { MESSAGE_THREAD } from './modules/messaging/messaging-access.js';
+import { createMessageNotices } from './modules/messaging/message-notices.js';
+import { createMessagingService } from './modules/messaging/messaging-service.js';
+import {
+  createMessagingRoomAccess,
+  type MessagingRoomAccess,
+} from './modules/messaging/room-access.js';
+import { messagingRoutes } from './modules/messaging/routes.js';
+import { threadOwner } from './modules/messaging/thread-queries.js';
+import type { Broadcaster } from './platform/realtime/event-log.js';
+import {
+  createLateBroadcaster,
+  type LateBroadcaster,
+} from './platform/realtime/late-broadcaster.js';
+import {
+  createRealtimeServer,
+  type RealtimeServer,
+  type RealtimeServerOptions,
+} from './platform/realtime/realtime-server.js';
+import {
+  clinicScoped,
+  createRoomAccess,
+  type RoomAccessRegistry,
+} from './platform/realtime/room-access.js';
 import { openObjectStorage } from './platform/storage/object-storage.js';
 import { fileAnchorStore } from './modules/audit/anchor-store.js';
 import { startAnchoring } from './modules/audit/anchoring.js';
@@ -103,6 +133,18 @@ export interface AppDeps {
    * passes another (to measure the trail's cost): nothing in the product does.
    */
   auditWriter?: AuditWriter;
+  /**
+   * The job queue (main.ts: a worker or a producer): bookings queue their confirmations
+   * and reminders on it. Without it (most tests) no notices are queued.
+   */
+  jobs?: JobQueue | undefined;
+  /** Sends committed realtime events to sockets (the Socket.IO layer); none when absent. */
+  realtime?: Broadcaster | undefined;
+  /**
+   * Serve Socket.IO at /socket.io on the app's HTTP server (platform/realtime): main.ts for
+   * the roles that answer clients; tests that use sockets (an object tunes it).
+   */
+  realtimeServer?: boolean | RealtimeServerOptions | undefined;
 }
 
 export interface BuiltApp {
@@ -111,6 +153,14 @@ export interface BuiltApp {
   metrics: Metrics;
   /** The audit trail's writer (tests wait on it; the bench compares with and without). */
   auditWriter: AuditWriter;
+  /** Who may join messaging's socket rooms (`thread:`, `clinic-inbox:`), for the socket layer. */
+  messagingRooms: MessagingRoomAccess;
+  /** Sends committed realtime events to the sockets in their rooms (once the server exists). */
+  realtime: LateBroadcaster;
+  /** Who may join which socket room: modules register their room kinds here. */
+  roomAccess: RoomAccessRegistry;
+  /** The Socket.IO server, when `realtimeServer` asked for one. */
+  realtimeServer: RealtimeServer | undefined;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -193,8 +243,15 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
       new AppError('rate-limited', `Try again in ${Math.ceil(context.ttl / 1000)} seconds.`),
   });
   const clock = deps.clock ?? systemClock;
+  // Services broadcast through this from the start; the Socket.IO server binds to it once
+  // it exists (after the routes), and a test may pass its own broadcaster as well.
+  const realtime = createLateBroadcaster();
+  if (deps.realtime) realtime.bind(deps.realtime);
+  // Who may join which socket room: each module registers its own kinds (messaging
+  // `thread:` and `clinic-inbox:` below, video visits `visit:`).
+  const roomAccess = createRoomAccess();
   const mailer = deps.mailer ?? createOutboxMailer(database.db);
-  const clinics = createClinicService(database.db);
+  const clinics = createClinicService(database.db, clock);
   const sessions = createSessionService(database.db, clock, config.idleTimeouts);
   const fieldCipher = createFieldCipher(config.dataEncryptionKeys);
   const mfa = createMfaService(database.db, clock, fieldCipher);
@@ -271,6 +328,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
         return token ? sessions.resolve(token) : undefined;
       },
       (clinicId, patientId, providerId) => care.recordFacts(clinicId, patientId, providerId),
+      // `/threads/:threadId` routes: whose thread it is decides who reaches it.
+      { [MESSAGE_THREAD]: threadOwner(database.db) },
     ),
   );
 
@@ -366,10 +425,53 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
         assertMayPractise: (...args) => licensing.assertMayPractise(...args),
         // The slot engine decides which starts are offered; the INSERT decides who gets one.
         slotCheck: (...args) => availability.slots.assertBookable(...args),
+        notices:
+          deps.jobs &&
+          createAppointmentNotices({
+            jobs: deps.jobs,
+            clock,
+            reminderOffsets: config.appointmentReminders,
+            onError: (err) =>
+              app.log.error(
+                { err },
+                'queueing an appointment notice failed; the repair pass redoes it',
+              ),
+          }),
       }),
     });
     await app.register(correctionRoutes, chart);
     await app.register(documentRoutes, { documents });
+    await app.register(messagingRoutes, {
+      messaging: createMessagingService({
+        db: database.db,
+        clock,
+        directory,
+        recordFacts: (...args) => care.recordFacts(...args),
+        careTeamOf: async (clinicId, patientId) =>
+          (await care.patientSummary(clinicId, patientId)).careTeam.map((m) => m.providerId),
+        documents,
+        broadcaster: realtime,
+        notices:
+          deps.jobs &&
+          createMessageNotices({
+            jobs: deps.jobs,
+            clock,
+            onError: (err) =>
+              app.log.error({ err }, 'queueing a new-message notice failed; none will be sent'),
+          }),
+        log: app.log,
+      }),
+    });
+    const smsOptOuts = createSmsOptOuts(database.db);
+    await app.register(preferencesRoutes, {
+      preferences: createNotificationPreferences(database.db),
+      optOuts: smsOptOuts,
+    });
+    await app.register(smsWebhookRoutes, {
+      twilio: config.sms.twilio,
+      publicUrl: config.publicUrl,
+      optOuts: smsOptOuts,
+    });
     await app.register(auditRoutes, {
       audit: createAuditService({ db: database.db, clock, directory }),
     });
@@ -388,7 +490,58 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   });
 
   // Not ready()-ed: main.ts listens (which readies it) and tests may add routes first.
-  return { app, routes, metrics, auditWriter };
+  const messagingRooms = createMessagingRoomAccess({
+    db: database.db,
+    recordFacts: (...args) => care.recordFacts(...args),
+  });
+
+  // Messaging decides who joins its socket rooms; the join of a thread is audited against
+  // the thread's patient.
+  const owner = threadOwner(database.db);
+  roomAccess.registerRoomKind('thread', {
+    auditResource: MESSAGE_THREAD,
+    authorize: clinicScoped(
+      'thread',
+      (person, room) => messagingRooms.mayJoin(person, room),
+      async (clinicId, threadId) => ({ patientId: await owner(clinicId, threadId) }),
+    ),
+  });
+  roomAccess.registerRoomKind('clinic-inbox', {
+    authorize: clinicScoped('clinic-inbox', (person, room) => messagingRooms.mayJoin(person, room)),
+  });
+  let realtimeServer: RealtimeServer | undefined;
+  if (deps.realtimeServer && config.role !== 'worker') {
+    realtimeServer = createRealtimeServer({
+      httpServer: app.server,
+      sessions,
+      db: database.db,
+      redis,
+      log: app.log,
+      config,
+      roomAccess,
+      audit: auditWriter,
+      clock,
+      metrics: metrics.registry,
+      options: typeof deps.realtimeServer === 'object' ? deps.realtimeServer : {},
+    });
+    const unbind = realtime.bind(realtimeServer);
+    const closing = realtimeServer;
+    // Sockets hold their connections open: they go first, or closing the server would wait.
+    app.addHook('preClose', async () => {
+      unbind();
+      await closing.close();
+    });
+  }
+  return {
+    app,
+    routes,
+    metrics,
+    auditWriter,
+    messagingRooms,
+    realtime,
+    roomAccess,
+    realtimeServer,
+  };
 }
 
 /** A hop count trusts that many proxies in front of us (what proxy-addr does with a number). */

@@ -174,7 +174,67 @@ describe('configuration', () => {
     ).toBe(60);
   });
 
+  it('texts through Twilio only when its account, token and sender are all set', () => {
+    const twilio = {
+      TWILIO_ACCOUNT_SID: `AC${'0a'.repeat(16)}`,
+      TWILIO_AUTH_TOKEN: 'f'.repeat(32),
+      TWILIO_FROM: '+15550100100',
+    };
+    expect(load({}).sms.twilio).toBeUndefined();
+    expect(load(twilio).sms.twilio).toEqual({
+      accountSid: twilio.TWILIO_ACCOUNT_SID,
+      authToken: twilio.TWILIO_AUTH_TOKEN,
+      from: '+15550100100',
+      apiUrl: 'https://api.twilio.com',
+    });
+    expect(
+      load({
+        ...twilio,
+        TWILIO_FROM: `MG${'1b'.repeat(16)}`,
+        TWILIO_API_URL: 'http://127.0.0.1:9/',
+      }).sms.twilio,
+    ).toMatchObject({ from: `MG${'1b'.repeat(16)}`, apiUrl: 'http://127.0.0.1:9' });
+
+    const partial = problemsOf({ TWILIO_ACCOUNT_SID: twilio.TWILIO_ACCOUNT_SID });
+    expect(partial).toEqual([
+      expect.stringMatching(
+        /^TWILIO_AUTH_TOKEN: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM together/,
+      ),
+      expect.stringMatching(/^TWILIO_FROM: set .* together/),
+    ]);
+    expect(problemsOf({ TWILIO_API_URL: 'https://api.twilio.com' }).join()).toContain(
+      'TWILIO_API_URL: only meaningful together',
+    );
+    const bad = problemsOf({
+      TWILIO_ACCOUNT_SID: 'AC123',
+      TWILIO_AUTH_TOKEN: 'hunter2 secret token',
+      TWILIO_FROM: '555-0100',
+    }).join('\n');
+    for (const name of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM']) {
+      expect(bad).toContain(`${name}:`);
+    }
+    expect(bad).not.toContain('hunter2');
+  });
+
   it('refuses split roles on the single-process embedded database', () => {
     expect(problemsOf({}, ['--role=worker']).join()).toContain('DATABASE_URL');
+  });
+});
+
+describe('appointment reminder offsets', () => {
+  it('defaults to 24 hours and 1 hour before, longest first', () => {
+    expect(load({}).appointmentReminders).toEqual([1440, 60]);
+  });
+
+  it('reads hours and minutes, drops repeats and sorts', () => {
+    expect(load({ APPOINTMENT_REMINDERS: '90m, 48h,1h,60m' }).appointmentReminders).toEqual([
+      2880, 90, 60,
+    ]);
+  });
+
+  it('refuses malformed, too many, too short or too long offsets', () => {
+    for (const bad of ['tomorrow', '24', '1h,2h,3h,4h,5h', '2m', '15d', '400h']) {
+      expect(() => load({ APPOINTMENT_REMINDERS: bad }), bad).toThrow(/APPOINTMENT_REMINDERS/);
+    }
   });
 });

@@ -78,6 +78,22 @@ const envSchema = z.object({
     .url()
     .refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL')
     .optional(),
+  APPOINTMENT_REMINDERS: z
+    .string()
+    .default('24h,1h')
+    .transform((v, ctx) => {
+      const offsets = parseReminderOffsets(v);
+      if (!offsets) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'must list durations before the visit such as 24h,1h or 90m (at most 4, up to 14 days)',
+        });
+        return z.NEVER;
+      }
+      return offsets;
+    }),
+  JOBS_POLLING_INTERVAL_S: z.coerce.number().min(0.5).max(60).default(2),
   SMTP_URL: z
     .url()
     .refine((u) => /^smtps?:\/\//.test(u), 'must be an smtp:// or smtps:// URL')
@@ -112,7 +128,29 @@ const envSchema = z.object({
     .min(1024)
     .max(1024 * 1024 * 1024)
     .default(20 * 1024 * 1024),
+  // Texting through Twilio (platform/sms): all three or none (texts stay in sms_outbox).
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'must be AC followed by 32 hex digits')
+    .optional(),
+  TWILIO_AUTH_TOKEN: z
+    .string()
+    .regex(/^\S{16,}$/, "must be the account's auth token (16+ characters, no spaces)")
+    .optional(),
+  TWILIO_FROM: z
+    .string()
+    .regex(
+      /^(?:\+[1-9]\d{7,14}|MG[0-9a-fA-F]{32})$/,
+      'must be a number in E.164 form (+15551234567) or a Messaging Service SID (MG…)',
+    )
+    .optional(),
+  TWILIO_API_URL: z
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL')
+    .optional(),
 });
+
+const TWILIO_TOGETHER = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const;
 
 /**
  * The key ring may come from a file instead of the environment: a mounted Kubernetes or
@@ -186,6 +224,16 @@ function crossChecks(source: NodeJS.ProcessEnv): string[] {
   if (source.MIGRATION_DATABASE_URL && !source.DATABASE_URL) {
     problems.push('MIGRATION_DATABASE_URL: only meaningful together with DATABASE_URL');
   }
+  const twilioSet = TWILIO_TOGETHER.filter((name) => source[name]);
+  if (twilioSet.length > 0) {
+    for (const name of TWILIO_TOGETHER.filter((n) => !source[n])) {
+      problems.push(
+        `${name}: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM together (or none, to keep texts in the development outbox)`,
+      );
+    }
+  } else if (source.TWILIO_API_URL) {
+    problems.push('TWILIO_API_URL: only meaningful together with the other TWILIO_ variables');
+  }
   return problems;
 }
 
@@ -215,6 +263,10 @@ export interface Config {
   /** Base of links in emails, e.g. https://visit.clinic.example (no trailing slash). */
   publicUrl: string;
   mail: { smtpUrl: string | undefined; from: string };
+  /** Minutes before a visit that reminders go out, longest first (APPOINTMENT_REMINDERS). */
+  appointmentReminders: number[];
+  /** How often an idle job worker looks for due jobs. */
+  jobs: { pollingIntervalSeconds: number };
   /** Key ring for field-level encryption: `id:base64(32 bytes)`, newest first. */
   dataEncryptionKeys: KeyRingEntry[];
   /** How long a session may sit unused before it ends (HIPAA automatic logoff). */
@@ -225,6 +277,10 @@ export interface Config {
   storage: StorageConfig;
   /** Largest document a person may upload, in bytes. */
   documents: { maxBytes: number };
+  /** Twilio when configured (all of TWILIO_ACCOUNT_SID, _AUTH_TOKEN, _FROM); else the outbox. */
+  sms: {
+    twilio: { accountSid: string; authToken: string; from: string; apiUrl: string } | undefined;
+  };
 }
 
 // Development and tests only: production refuses to start without its own keys.
@@ -235,6 +291,24 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+/** `24h,1h` → [1440, 60]: distinct, longest first; undefined when malformed. */
+export function parseReminderOffsets(value: string): number[] | undefined {
+  const parts = value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (!parts.length || parts.length > 4) return undefined;
+  const minutes: number[] = [];
+  for (const part of parts) {
+    const match = /^(\d{1,5})(m|h)$/.exec(part);
+    if (!match) return undefined;
+    const value = Number(match[1]) * (match[2] === 'h' ? 60 : 1);
+    if (value < 5 || value > 14 * 24 * 60) return undefined;
+    minutes.push(value);
+  }
+  return [...new Set(minutes)].sort((a, b) => b - a);
 }
 
 export function parseRole(argv: readonly string[]): string {
@@ -302,6 +376,8 @@ export function loadConfig(
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
+    appointmentReminders: env.APPOINTMENT_REMINDERS,
+    jobs: { pollingIntervalSeconds: env.JOBS_POLLING_INTERVAL_S },
     dataEncryptionKeys: parseKeyRing(env.DATA_ENCRYPTION_KEYS ?? DEVELOPMENT_KEY_RING),
     idleTimeouts: {
       staffSeconds: env.SESSION_IDLE_TIMEOUT_STAFF_S,
@@ -329,5 +405,16 @@ export function loadConfig(
             dir: path.resolve(env.STORAGE_DIR ?? path.join(env.DATA_DIR, 'documents')),
           },
     documents: { maxBytes: env.DOCUMENT_MAX_BYTES },
+    sms: {
+      twilio:
+        env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM
+          ? {
+              accountSid: env.TWILIO_ACCOUNT_SID,
+              authToken: env.TWILIO_AUTH_TOKEN,
+              from: env.TWILIO_FROM,
+              apiUrl: (env.TWILIO_API_URL ?? 'https://api.twilio.com').replace(/\/+$/, ''),
+            }
+          : undefined,
+    },
   };
 }

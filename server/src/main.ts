@@ -11,6 +11,11 @@ import { metricsRoute } from './platform/metrics.js';
 import { createMailer } from './platform/mail/create-mailer.js';
 import { createFieldCipher } from './platform/crypto/field-cipher.js';
 import { connectRedis, redisConnected } from './platform/redis.js';
+import { systemClock } from './platform/clock.js';
+import { createJobQueue } from './platform/jobs/job-queue.js';
+import { createSms } from './platform/sms/create-sms.js';
+import { startAppointmentNoticeWorker } from './modules/notifications/appointment-notice-worker.js';
+import { startMessageNoticeWorker } from './modules/notifications/message-notice-worker.js';
 
 /* eslint-disable no-console -- the process entry talks to the operator's terminal */
 
@@ -59,7 +64,46 @@ async function main() {
     from: config.mail.from,
     db: database.db,
   });
-  const { app, metrics } = await buildApp({ config, database, redis, mailer });
+  const sms = createSms({ twilio: config.sms.twilio, db: database.db });
+  // Every role queues notices; only `all` and `worker` run them (and pg-boss maintenance).
+  const runsJobs = config.role === 'all' || config.role === 'worker';
+  const jobs = await createJobQueue({
+    database,
+    mode: runsJobs ? 'worker' : 'producer',
+    pollingIntervalSeconds: config.jobs.pollingIntervalSeconds,
+    onError: (err) => bootLog.error({ err }, 'job queue error'),
+  });
+  const { app, metrics } = await buildApp({
+    config,
+    database,
+    redis,
+    mailer,
+    jobs,
+    // Sockets for the roles that answer browsers (docs/realtime.md).
+    realtimeServer: config.role !== 'worker',
+  });
+  if (runsJobs) {
+    await startAppointmentNoticeWorker({
+      db: database.db,
+      clock: systemClock,
+      jobs,
+      mailer,
+      sms,
+      publicUrl: config.publicUrl,
+      mailFrom: config.mail.from,
+      reminderOffsets: config.appointmentReminders,
+      log: app.log.child({ component: 'jobs' }),
+    });
+    await startMessageNoticeWorker({
+      db: database.db,
+      clock: systemClock,
+      jobs,
+      mailer,
+      sms,
+      publicUrl: config.publicUrl,
+      log: app.log.child({ component: 'jobs' }),
+    });
+  }
 
   const metricsApp = config.metrics.port ? Fastify({ logger: false }) : undefined;
   if (metricsApp) {
@@ -71,7 +115,9 @@ async function main() {
   installShutdown(config, async () => {
     await metricsApp?.close();
     await app.close(); // stops accepting, then waits for in-flight requests
+    await jobs.stop(config.shutdownTimeoutMs / 2); // running notices finish or are retried
     await mailer.close();
+    await sms.close();
     await redis?.quit().catch(() => redis.disconnect());
     await database.close();
   });

@@ -3,6 +3,7 @@ import { ChangePasswordPage } from './account/change-password-page';
 import { SessionsPage } from './account/sessions-page';
 import { TwoStepSetupPage } from './account/two-step-setup-page';
 import { AdminHome } from './admin/admin-home';
+import { ClinicSettingsPage } from './admin/clinic-settings-page';
 import { ConsentDocumentsPage } from './admin/consents-page';
 import { ProvidersPage } from './admin/providers-page';
 import { EmergencyAccessPage } from './admin/emergency-access-page';
@@ -30,6 +31,7 @@ import {
 import { MyDocumentsPage } from './documents/my-documents-page';
 import { HomePage } from './home/home-page';
 import { PatientIntakePage } from './intake/patient-intake-page';
+import { NotificationsPage } from './notifications/notifications-page';
 import { PatientHome } from './patient/patient-home';
 import { MyProviderProfilePage } from './provider/my-profile-page';
 import { ProviderHome } from './provider/provider-home';
@@ -66,6 +68,7 @@ export const router = createBrowserRouter([
           { index: true, element: <Navigate to="/account/sessions" replace /> },
           { path: 'sessions', element: <SessionsPage /> },
           { path: 'password', element: <ChangePasswordPage /> },
+          { path: 'notifications', element: <NotificationsPage /> },
         ],
       },
       {
@@ -84,6 +87,7 @@ export const router = createBrowserRouter([
           { path: 'admin/audit', element: <AuditSearchPage /> },
           { path: 'admin/providers', element: <ProvidersPage /> },
           { path: 'admin/consents', element: <ConsentDocumentsPage /> },
+          { path: 'admin/clinic', element: <ClinicSettingsPage /> },
           { path: 'patient/consents', element: <ConsentsPage /> },
           { path: 'patient/access-history', element: <AccessHistoryPage /> },
           { path: 'patient/documents', element: <MyDocumentsPage /> },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timeZoneSchema } from './patients.js';
 
 export const clinicSlugSchema = z
   .string()
@@ -19,3 +20,19 @@ export const publicClinicSchema = z.object({
 });
 
 export type PublicClinic = z.infer<typeof publicClinicSchema>;
+
+/**
+ * The clinic's own settings, as its admins keep them. `timeZone` (IANA) is the zone the
+ * clinic's day is read in: the staff schedule's default, and notices to patients without one.
+ */
+export const clinicSettingsSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  timeZone: z.string(),
+  updatedAt: z.iso.datetime(),
+});
+
+export const clinicSettingsUpdateSchema = z.object({ timeZone: timeZoneSchema });
+
+export type ClinicSettings = z.infer<typeof clinicSettingsSchema>;
+export type ClinicSettingsUpdate = z.infer<typeof clinicSettingsUpdateSchema>;

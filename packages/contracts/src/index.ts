@@ -12,3 +12,5 @@ export * from './intake.js';
 export * from './documents.js';
 export * from './scheduling-availability.js';
 export * from './appointments.js';
+export * from './notifications.js';
+export * from './messaging.js';

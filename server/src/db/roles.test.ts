@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
@@ -10,6 +10,7 @@ import { migrateWithOwnerRole } from './migrate.js';
 import { organizations } from './schema/index.js';
 import { createAuditWriter } from '../modules/audit/audit-writer.js';
 import { systemClock } from '../platform/clock.js';
+import { createJobQueue, queues } from '../platform/jobs/job-queue.js';
 
 const rolesSql = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -104,6 +105,33 @@ describe.runIf(onPostgres)('least-privilege database roles', () => {
     ]) {
       expect(sqlState(await app.db.execute(tamper).catch((err: unknown) => err))).toBe('42501');
     }
+
+    // The job queue (schema jobs, made by the migrations): the app role sends, fetches and
+    // completes jobs with pg-boss checking the schema version, and creates no queue itself.
+    const jobs = await createJobQueue({ database: app, mode: 'worker', onError: () => {} });
+    try {
+      const id = randomUUID();
+      expect(await jobs.send(queues.appointmentNoticeSweep, { check: true }, { id })).toBe(true);
+      const ran: string[] = [];
+      await jobs.work(queues.appointmentNoticeSweep, async (job) => {
+        ran.push(job.id);
+      });
+      const deadline = Date.now() + 20_000;
+      while ((await jobs.stateOf(queues.appointmentNoticeSweep, id)) !== 'completed') {
+        if (Date.now() > deadline) throw new Error('the app role could not run a job');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(ran).toEqual([id]);
+    } finally {
+      await jobs.stop();
+    }
+    expect(
+      sqlState(
+        await app.db
+          .execute(sql`select jobs.create_queue('intruder', '{"policy":"standard"}')`)
+          .catch((err: unknown) => err),
+      ),
+    ).toBe('42501');
 
     for (const ddl of [
       sql`create table intruder (id int)`,

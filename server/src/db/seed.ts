@@ -4,7 +4,10 @@ import { intakeFormDefinitionSchema } from '@openvisit/contracts';
 import type { AppDatabase } from './client.js';
 import { seedDemoConsents } from '../modules/consents/demo-consents.js';
 import { seedDemoProviders } from '../modules/providers/demo-providers.js';
-import { seedDemoAvailability } from '../modules/scheduling/availability-demo.js';
+import {
+  seedDemoAppointments,
+  seedDemoAvailability,
+} from '../modules/scheduling/availability-demo.js';
 import { careTeamMembers, memberships, organizations, users } from './schema/index.js';
 import { demoIntakeForms } from '../modules/intake/demo-forms.js';
 import { intakeForms } from './schema/intake.js';
@@ -90,6 +93,8 @@ export async function seedDemo(
   db: AppDatabase,
   /** Seals the demo's encrypted fields; the app's own key ring in main.ts. */
   cipher: FieldCipher = createFieldCipher(parseKeyRing(DEVELOPMENT_KEY_RING)),
+  /** The demo's visits are placed relative to this (a fresh start always has a coming one). */
+  now: Date = new Date(),
 ): Promise<{ created: boolean }> {
   const existing = await db
     .select({ id: organizations.id })
@@ -148,7 +153,9 @@ export async function seedDemo(
     // James's chart: profile, health history and insurance (Maria fills hers herself).
     await seedDemoChart(tx, clinic!.id, idOf, cipher);
     // Visit types, and Dr. Chen's and Dr. Okafor's weekly hours.
-    await seedDemoAvailability(tx, clinic!.id, idOf);
+    const visitTypeIds = await seedDemoAvailability(tx, clinic!.id, idOf);
+    // James's visits with Dr. Chen: one coming, one past (Maria books her own).
+    await seedDemoAppointments(tx, clinic!.id, idOf, visitTypeIds, now);
   });
   return { created: true };
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -18,8 +18,15 @@ import { makeLicense } from '../modules/providers/provider-test-kit.js';
 import { makeTimeOff, makeVisitType } from '../modules/scheduling/availability-test-kit.js';
 import { makeIntakeForm, testIntakeForm } from '../modules/intake/intake-test-kit.js';
 import { bookingMatrixFixtures } from '../modules/scheduling/appointment-test-kit.js';
+import { seedThread } from '../modules/messaging/messaging-test-kit.js';
 import { createPeopleDirectory } from '../modules/identity/people-directory.js';
 import { createPatientChart } from '../modules/patients/patient-chart.js';
+import {
+  incomingText,
+  newMobileNumber,
+  testTwilioEnv,
+} from '../modules/notifications/notifications-test-kit.js';
+import { twilioSignature } from './sms/twilio-signature.js';
 import { systemClock } from './clock.js';
 import { createFieldCipher } from './crypto/field-cipher.js';
 
@@ -173,6 +180,57 @@ const cases: Record<string, Case> = {
       url: '/api/auth/accept-invite',
       payload: { token: problemToken, password: PASSWORD },
     }),
+  },
+  // The clinic's zone: the front desk reads it (their day is shown in it); admins change it.
+  'GET /api/clinics/:clinicId/settings': {
+    allowed: ['staff', 'admin'],
+    ok: 200,
+    call: (w) => ({ url: `/api/clinics/${w.clinic.id}/settings` }),
+  },
+  'PUT /api/clinics/:clinicId/settings': {
+    allowed: ['admin'],
+    ok: 200,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/settings`,
+      payload: { timeZone: 'America/Denver' },
+    }),
+  },
+  // Everyone's own settings; nobody reaches another person's (there is no id to name).
+  'GET /api/me/notification-preferences': {
+    allowed: signedIn,
+    ok: 200,
+    call: () => ({ url: '/api/me/notification-preferences' }),
+  },
+  'PUT /api/me/notification-preferences': {
+    allowed: signedIn,
+    ok: 200,
+    call: () => ({
+      url: '/api/me/notification-preferences',
+      payload: { emailEnabled: true, smsEnabled: true, smsNumber: newMobileNumber() },
+    }),
+  },
+  // Twilio calls it: no session, no CSRF header, authenticated by its signature alone, so
+  // a signed call passes whoever's cookie comes with it. Unsigned and forged calls get 403
+  // (sms-webhook-routes.test.ts).
+  'POST /api/webhooks/twilio/sms': {
+    allowed: personas,
+    ok: 200,
+    call: () => {
+      const params = incomingText(newMobileNumber(), 'HELLO');
+      const url = '/api/webhooks/twilio/sms';
+      return {
+        url,
+        payload: Buffer.from(new URLSearchParams(params).toString()),
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilioSignature(
+            testTwilioEnv.TWILIO_AUTH_TOKEN,
+            `${matrixApp.config.publicUrl}${url}`,
+            params,
+          ),
+        },
+      };
+    },
   },
   'GET /api/clinics/:clinicId/members': {
     allowed: ['admin'],
@@ -726,6 +784,63 @@ const cases: Record<string, Case> = {
       url: `/api/clinics/${w.clinic.id}/schedule?date=${w.booking.day}&timeZone=UTC`,
     }),
   },
+  // Messages: the patient, the clinic's staff and admins (the shared inbox) and A's provider;
+  // the provider without a relationship gets 403, patient B and the outsider 404.
+  'POST /api/clinics/:clinicId/patients/:patientId/threads': {
+    allowed: ['patientA', 'careProvider', 'staff', 'admin'],
+    ok: 201,
+    call: (w) => ({
+      url: `${chartOf(w)}/threads`,
+      payload: { subject: 'Matrix question', body: 'Is this allowed?' },
+    }),
+  },
+  'GET /api/clinics/:clinicId/patients/:patientId/threads': {
+    allowed: ['patientA', 'careProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({ url: `${chartOf(w)}/threads` }),
+  },
+  // Every provider of the clinic has an inbox; it lists only the patients they care for.
+  'GET /api/clinics/:clinicId/inbox': {
+    allowed: ['careProvider', 'otherProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({ url: `/api/clinics/${w.clinic.id}/inbox` }),
+  },
+  'GET /api/clinics/:clinicId/threads/:threadId': {
+    allowed: ['patientA', 'careProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({ url: `/api/clinics/${w.clinic.id}/threads/${w.threadOfA}` }),
+  },
+  'POST /api/clinics/:clinicId/threads/:threadId/messages': {
+    allowed: ['patientA', 'careProvider', 'staff', 'admin'],
+    ok: 201,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/threads/${w.threadOfA}/messages`,
+      payload: { id: randomUUID(), body: 'Matrix reply' },
+    }),
+  },
+  'POST /api/clinics/:clinicId/threads/:threadId/read': {
+    allowed: ['patientA', 'careProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/threads/${w.threadOfA}/read`,
+      payload: { upToSequence: Number.MAX_SAFE_INTEGER },
+    }),
+  },
+  // Working a thread is the care team's: never the patient's own (404).
+  'PATCH /api/clinics/:clinicId/threads/:threadId': {
+    allowed: ['careProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({
+      url: `/api/clinics/${w.clinic.id}/threads/${w.threadOfA}`,
+      payload: { status: 'waiting-on-patient' },
+    }),
+  },
+  // Everyone's own badge; there is no id to name anyone else's.
+  'GET /api/me/unread': {
+    allowed: signedIn,
+    ok: 200,
+    call: () => ({ url: '/api/me/unread' }),
+  },
   // Clinical content: the patient and their providers, never staff or admins as such.
   [`GET ${CLINICAL_PROBE}`]: {
     allowed: ['patientA', 'careProvider'],
@@ -816,6 +931,8 @@ async function makeWorld(t: TestApp) {
       providerId: people.careProvider.id,
     }),
     visitTypeId: (await makeVisitType(db, clinic.id)).id,
+    threadOfA: (await seedThread(db, { clinicId: clinic.id, patientId: people.patientA.id })).thread
+      .id,
     scheduleExceptions: {
       careProvider: await makeTimeOff(
         db,
@@ -904,7 +1021,8 @@ async function databaseFingerprint(t: TestApp) {
 describe('authorization matrix', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await buildTestApp({ env: { RATE_LIMIT_MAX: '100000' } });
+    // Twilio configured (an API nobody listens on) so its webhook route is live.
+    t = await buildTestApp({ env: { RATE_LIMIT_MAX: '100000', ...testTwilioEnv } });
     matrixApp = t;
     t.app.get(
       CLINICAL_PROBE,

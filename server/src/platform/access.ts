@@ -17,14 +17,19 @@ import {
  * - `signing-in`: a session that has passed the password step but may still owe its
  *   second factor: only the routes that finish signing in (and sign-out) use it.
  * - `clinic-role`: a role at the clinic named by the route's `:clinicId`;
- * - `patient-record`: a patient's record at `:clinicId`/`:patientId`, decided by the
- *   relationship between the actor and the patient (see record-access.ts).
+ * - `patient-record`: a patient's record at `:clinicId`/`:patientId` (or at a record of
+ *   theirs the route names, `locate`), decided by the relationship between the actor and
+ *   the patient (see record-access.ts).
+ * - `webhook`: a provider calling us back (Twilio's incoming texts). No session and no
+ *   CSRF header: the route itself authenticates the call by the provider's signature and
+ *   changes nothing until that signature verifies.
  */
 export type AccessRule =
   | { rule: 'public' }
   | { rule: 'metrics' }
   | { rule: 'authenticated' }
   | { rule: 'signing-in' }
+  | { rule: 'webhook' }
   /**
    * A fully signed-in person holding one of `roles` in the clinic named by the route's
    * `:clinicId` parameter. Nobody reaches another clinic's routes, whatever their roles.
@@ -53,6 +58,16 @@ export interface Actor {
   idleTimeoutSeconds: number;
   stage: SignInStage;
 }
+
+/**
+ * Says whose record a record is, for `patient-record` routes that name the record rather
+ * than the patient (`locate`): the patient's id, or undefined when there is no such record
+ * at that clinic. Keyed by the rule's `locate.kind`; the module owning the record answers.
+ */
+export type RecordLocators = Record<
+  string,
+  (clinicId: string, recordId: string) => Promise<string | undefined>
+>;
 
 /** Finds the actor behind a request (the identity module reads its session cookie). */
 export type ActorResolver = (request: FastifyRequest) => Promise<Actor | undefined>;
@@ -133,13 +148,28 @@ export function markRoutesPublic(scope: FastifyInstance, routeGroup: string) {
 }
 
 /** The access hook: resolves the actor, then applies the route's declared rule. */
-export function accessHook(resolveActor: ActorResolver, resolveFacts: RecordFactsResolver) {
+export function accessHook(
+  resolveActor: ActorResolver,
+  resolveFacts: RecordFactsResolver,
+  locators: RecordLocators = {},
+) {
   async function signedIn(request: FastifyRequest): Promise<Actor> {
     const actor = await resolveActor(request);
     request.actor = actor;
     if (!actor) throw new AppError('unauthenticated', 'Sign in to continue.');
     if (actor.stage !== 'complete') throw new AppError('mfa-required');
     return actor;
+  }
+
+  /** The patient whose record the route names (undefined: none at this clinic). */
+  async function locate(
+    target: { kind: string; param: string },
+    clinicId: string,
+    recordId: unknown,
+  ): Promise<string | undefined> {
+    const locator = locators[target.kind];
+    if (!locator) throw new AppError('forbidden', 'This route names a record nobody locates.');
+    return isUuid(recordId) ? locator(clinicId, recordId) : undefined;
   }
 
   return async function enforceAccess(request: FastifyRequest): Promise<void> {
@@ -149,6 +179,7 @@ export function accessHook(resolveActor: ActorResolver, resolveFacts: RecordFact
     switch (access?.rule) {
       case 'public':
       case 'metrics':
+      case 'webhook':
         return;
       case 'clinic-role': {
         const actor = await signedIn(request);
@@ -162,9 +193,14 @@ export function accessHook(resolveActor: ActorResolver, resolveFacts: RecordFact
       }
       case 'patient-record': {
         const actor = await signedIn(request);
-        const { clinicId, patientId } = request.params as Record<string, unknown>;
+        const params = request.params as Record<string, unknown>;
+        const clinicId = params.clinicId;
         // Ids are checked here, before validation, so a malformed one never reaches SQL.
-        if (!isUuid(clinicId) || !isUuid(patientId)) {
+        if (!isUuid(clinicId)) throw new AppError('not-found', 'Nothing exists at this address.');
+        const patientId = access.locate
+          ? await locate(access.locate, clinicId, params[access.locate.param])
+          : params.patientId;
+        if (!isUuid(patientId)) {
           throw new AppError('not-found', 'Nothing exists at this address.');
         }
         const isProviderThere = actor.memberships.some(

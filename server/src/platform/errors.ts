@@ -36,6 +36,7 @@ export const problemCatalog = {
   'slot-unavailable': { status: 409, title: 'This time is no longer available' },
   'patient-double-booked': { status: 409, title: 'The patient already has a visit at this time' },
   'appointment-not-changeable': { status: 409, title: 'This appointment can no longer be changed' },
+  'sms-opted-out': { status: 409, title: 'This number has opted out of text messages' },
   'payload-too-large': { status: 413, title: 'Request body too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'unsupported-document-type': { status: 415, title: 'This kind of file is not accepted' },

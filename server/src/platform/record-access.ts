@@ -5,10 +5,13 @@ import { AppError } from './errors.js';
  * What a patient's record holds, as far as access is concerned:
  * - `administrative`: who the patient is and who looks after them (name, contact, care
  *   team, appointments): the clinic's staff and admins need it to run the clinic;
- * - `clinical`: anything about their health (history, notes, messages, documents): only
- *   the patient and the providers who care for them.
+ * - `messaging`: the patient's secure messages with the clinic. Clinical in nature, but the
+ *   one clinical channel the front desk works (the shared inbox): staff and admins reach it
+ *   like administrative content; providers still need a care relationship;
+ * - `clinical`: anything else about their health (history, notes, documents): only the
+ *   patient and the providers who care for them.
  */
-export type RecordContent = 'administrative' | 'clinical';
+export type RecordContent = 'administrative' | 'messaging' | 'clinical';
 
 /** Why an actor may reach a record; audit events carry it, break-glass is flagged. */
 export type AccessBasis = 'self' | 'care-relationship' | 'break-glass' | 'clinic-staff';
@@ -34,6 +37,12 @@ export interface PatientRecordRule {
   content: RecordContent;
   /** Only these roles' relationships count (e.g. only staff and admins assign care teams). */
   roles?: MembershipRole[];
+  /**
+   * For routes that name one of the patient's records instead of the patient
+   * (`/threads/:threadId`): the record's kind and route parameter. The app's locator for
+   * that kind says whose record it is (a record it cannot find, or at another clinic: 404).
+   */
+  locate?: { kind: string; param: string };
 }
 
 /**
@@ -43,11 +52,11 @@ export interface PatientRecordRule {
  * - Nobody crosses clinics, and a record outside the actor's clinic does not exist (404).
  * - A patient reaches their own record; another patient's does not exist for them (404).
  * - A provider reaches the patients they care for, or one they opened by break-glass.
- * - Staff and admins reach the administrative part of every patient of their clinic, and
- *   clinical content only when they are also that patient's provider.
+ * - Staff and admins reach the administrative part (and the messages) of every patient of
+ *   their clinic, and clinical content only when they are also that patient's provider.
  */
 export function decideRecordAccess(
-  actor: Actor,
+  actor: Pick<Actor, 'userId' | 'memberships'>,
   clinicId: string,
   patientId: string,
   rule: PatientRecordRule,
@@ -68,7 +77,7 @@ export function decideRecordAccess(
       return { patientId, basis: 'break-glass', breakGlassGrantId: facts.breakGlassGrantId };
     }
   }
-  if (rule.content === 'administrative' && (holds('staff') || holds('admin'))) {
+  if (rule.content !== 'clinical' && (holds('staff') || holds('admin'))) {
     return { patientId, basis: 'clinic-staff' };
   }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
-import { buildApp, type BuiltApp } from '../app.js';
+import { buildApp, type AppDeps, type BuiltApp } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import type { Clock } from '../platform/clock.js';
 import { connectRedis, redisConnected } from '../platform/redis.js';
@@ -30,6 +30,8 @@ export interface TestAppOptions {
   argv?: string[];
   /** A clock the test controls (session expiry, token lifetimes). */
   clock?: Clock;
+  /** Serve Socket.IO (tests of the realtime layer), optionally tuned. */
+  realtimeServer?: AppDeps['realtimeServer'];
 }
 
 /**
@@ -71,6 +73,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     redis,
     logStream,
     clock: options.clock,
+    realtimeServer: options.realtimeServer,
   });
   return {
     ...built,

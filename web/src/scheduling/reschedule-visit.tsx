@@ -9,11 +9,13 @@ import { SlotPicker, type ChosenSlot } from './slot-picker';
 import { useFocusOnMount } from './use-focus-on-mount';
 import { isLateNow } from './visit-labels';
 import { VisitSummary } from './visit-summary';
-import { dayAndTimeLabel } from './zoned-time';
+import { dayAndTimeLabel, zoneLabel } from './zoned-time';
 
 /**
  * Moves a visit to another of the same provider's times. The server cancels the old visit
- * and books the new one in one step, so a refused move leaves the old visit as it was.
+ * and books the new one in one step, so a refused move leaves the old visit as it was. With
+ * `patient` it speaks to the clinic's staff moving the visit for them; the times are then in
+ * the staff member's zone (`zone`), and the new time is also given in the patient's.
  */
 export function RescheduleVisit(props: {
   clinicId: string;
@@ -22,10 +24,12 @@ export function RescheduleVisit(props: {
   visitType: VisitType | undefined;
   state: string | undefined;
   zone: string;
+  /** Staff moving the visit for this patient (the patient's own flow leaves it out). */
+  patient?: { name: string; zone: string };
   /** `moved` is the new appointment, or undefined when the patient kept the old time. */
   onDone: (moved?: Appointment) => void;
 }) {
-  const { clinicId, patientId, appointment, visitType, zone } = props;
+  const { clinicId, patientId, appointment, visitType, zone, patient } = props;
   const [selected, setSelected] = useState<ChosenSlot>();
   const queryClient = useQueryClient();
   const heading = useFocusOnMount<HTMLHeadingElement>();
@@ -52,7 +56,7 @@ export function RescheduleVisit(props: {
   return (
     <Stack gap="lg" component="section" aria-labelledby="move-heading">
       <Title order={2} id="move-heading" ref={heading} tabIndex={-1}>
-        Reschedule your visit
+        {patient ? `Reschedule ${patient.name}'s visit` : 'Reschedule your visit'}
       </Title>
       <Text>
         Now: {appointment.visitType.name} with {appointment.provider.displayName} on{' '}
@@ -81,7 +85,7 @@ export function RescheduleVisit(props: {
         <Card withBorder padding="lg" component="section" aria-labelledby="new-time-heading">
           <Stack gap="md">
             <Title order={3} id="new-time-heading">
-              Your new time
+              {patient ? 'The new time' : 'Your new time'}
             </Title>
             <VisitSummary
               providerName={appointment.provider.displayName}
@@ -89,6 +93,12 @@ export function RescheduleVisit(props: {
               startsAt={selected.startsAt}
               zone={zone}
             />
+            {patient && patient.zone !== zone && (
+              <Text>
+                For {patient.name}: {dayAndTimeLabel(selected.startsAt, patient.zone)},{' '}
+                {zoneLabel(patient.zone, selected.startsAt)}.
+              </Text>
+            )}
           </Stack>
         </Card>
       )}
@@ -103,7 +113,8 @@ export function RescheduleVisit(props: {
       >
         {selected && (
           <Button loading={move.isPending} onClick={() => move.mutate(selected.startsAt)}>
-            Move my visit to {dayAndTimeLabel(selected.startsAt, zone)}
+            {patient ? 'Move the visit to' : 'Move my visit to'}{' '}
+            {dayAndTimeLabel(selected.startsAt, zone)}
           </Button>
         )}
         <Button variant="default" onClick={() => props.onDone()} disabled={move.isPending}>

@@ -56,6 +56,7 @@ const adminLinks: ShellLink[] = [
   { to: '/admin/audit', label: 'Audit trail', description: 'Search and export accesses' },
   { to: '/admin/providers', label: 'Providers', description: 'Profiles, NPI, state licenses' },
   { to: '/admin/consents', label: 'Consent documents', description: 'Publish new versions' },
+  { to: '/admin/clinic', label: 'Clinic settings', description: 'The clinic’s time zone' },
 ];
 
 const patientLinks: ShellLink[] = [
@@ -89,6 +90,11 @@ function areaLinksFor(sessionState: SessionState): ShellLink[] {
 const signedInAccountLinks: ShellLink[] = [
   { to: '/account/sessions', label: 'Your sessions', description: 'Devices signed in to you' },
   { to: '/account/password', label: 'Change password', description: 'Signs out other devices' },
+  {
+    to: '/account/notifications',
+    label: 'Notifications',
+    description: 'Email and text reminders',
+  },
   {
     to: '/account/two-step/setup',
     label: 'Two-step sign-in',

@@ -14,3 +14,4 @@ export * from './consents.js';
 export * from './intake.js';
 export * from './scheduling.js';
 export * from './notifications.js';
+export * from './messaging.js';

@@ -33,6 +33,8 @@ const canary = {
   memberId: 'CANARYMBR99172',
   allergy: 'CANARY-ALLERGY-Qwyxzvicillin',
   correction: 'CANARY-CORRECTION my diagnosis of Qwyxzv disease is wrong',
+  messageSubject: 'CANARY-SUBJECT-herpes-flare-Qwyxzv',
+  messageBody: 'CANARY-MESSAGE-BODY my Qwyxzv lesions are spreading 55817',
 };
 const canaryValues = Object.values(canary);
 
@@ -125,6 +127,28 @@ describe('no PHI outside the record (canary)', () => {
     const content = `${record}/documents/${(JSON.parse(document.body) as { id: string }).id}/content`;
     expect((await as(providerCookie, 'GET', content)).statusCode).toBe(200);
     await as(staffCookie, 'GET', content); // refused: clinical content
+    // Secure messages: the subject and text are stored and read, never logged or audited;
+    // a reused message id with other text, and invalid input echoing them, are refused.
+    const started = await as(patientCookie, 'POST', `${record}/threads`, {
+      subject: canary.messageSubject,
+      body: canary.messageBody,
+    });
+    expect(started.statusCode).toBe(201);
+    const threadId = (JSON.parse(started.body) as { thread: { id: string } }).thread.id;
+    const thread = `/api/clinics/${clinic.id}/threads/${threadId}`;
+    const messageId = '3f0c4a52-1d7e-4c1b-9a57-6f1de2c0a1b9';
+    const reply = { id: messageId, body: `Re: ${canary.messageBody}` };
+    expect((await as(staffCookie, 'POST', `${thread}/messages`, reply)).statusCode).toBe(201);
+    await as(staffCookie, 'POST', `${thread}/messages`, { ...reply, body: canary.messageSubject });
+    await as(patientCookie, 'POST', `${thread}/messages`, {
+      id: 'not-a-uuid',
+      body: canary.messageBody.repeat(100),
+      attachmentIds: [canary.messageSubject],
+    });
+    expect((await as(providerCookie, 'GET', thread)).body).toContain(canary.messageBody);
+    await as(staffCookie, 'GET', `/api/clinics/${clinic.id}/inbox`);
+    await as(patientCookie, 'GET', `${record}/threads`);
+    await as(patientCookie, 'POST', `${thread}/read`, { upToSequence: 1e9 });
     // A consent signature: the typed name is stored, never logged or audited; a stale one is refused.
     const consent = await makeConsentDocument(db, clinic.id, staff.id);
     const signature = { consentDocumentId: consent.id, typedName: canary.name };

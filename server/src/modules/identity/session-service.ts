@@ -87,8 +87,15 @@ export function createSessionService(
       return { token, sessionId: row!.id, expiresAt: row!.expiresAt };
     },
 
-    /** The signed-in person behind a cookie token, or undefined when it is not (or no longer) valid. */
-    async resolve(token: string): Promise<Actor | undefined> {
+    /**
+     * The signed-in person behind a cookie token, or undefined when it is not (or no longer)
+     * valid. `recordActivity: false` checks without counting as activity: a realtime
+     * socket re-checking its session must not keep an idle session alive.
+     */
+    async resolve(
+      token: string,
+      options: { recordActivity?: boolean } = {},
+    ): Promise<Actor | undefined> {
       const now = clock.now();
       // One round trip for the session, its person and their roles: this runs on every
       // signed-in request.
@@ -115,7 +122,10 @@ export function createSessionService(
         return undefined;
       }
       let lastSeenAt = s.lastSeenAt;
-      if (now.getTime() - s.lastSeenAt.getTime() >= touchIntervalMs(s.idleTimeoutSeconds)) {
+      if (
+        options.recordActivity !== false &&
+        now.getTime() - s.lastSeenAt.getTime() >= touchIntervalMs(s.idleTimeoutSeconds)
+      ) {
         lastSeenAt = now;
         await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, s.id));
       }

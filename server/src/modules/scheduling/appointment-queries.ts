@@ -210,3 +210,40 @@ export function createAppointmentQueries(db: AppDatabase, directory: PeopleDirec
 }
 
 export type AppointmentQueries = ReturnType<typeof createAppointmentQueries>;
+
+/** What a notice about an appointment needs to know: who, when, how, and its state. */
+export interface AppointmentNoticeFacts {
+  id: string;
+  clinicId: string;
+  patientId: string;
+  providerId: string;
+  startsAt: Date;
+  endsAt: Date;
+  status: AppointmentStatus;
+  modality: VisitModality;
+}
+
+/** The notifier's read of one appointment (any clinic: the job names it by id). */
+export async function appointmentNoticeFacts(
+  db: AppDatabase,
+  appointmentId: string,
+): Promise<AppointmentNoticeFacts | undefined> {
+  const [row] = await db
+    .select({
+      id: appointments.id,
+      clinicId: appointments.organizationId,
+      patientId: appointments.patientUserId,
+      providerId: appointments.providerUserId,
+      startsAt: appointments.startsAt,
+      endsAt: appointments.endsAt,
+      status: appointments.status,
+      modality: visitTypes.modality,
+    })
+    .from(appointments)
+    .innerJoin(visitTypes, eq(visitTypes.id, appointments.visitTypeId))
+    .where(eq(appointments.id, appointmentId))
+    .limit(1);
+  return row
+    ? { ...row, status: row.status as AppointmentStatus, modality: row.modality as VisitModality }
+    : undefined;
+}

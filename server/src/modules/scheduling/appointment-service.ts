@@ -7,6 +7,7 @@ import type { Clock } from '../../platform/clock.js';
 import { databaseFault } from '../../platform/database-errors.js';
 import { AppError } from '../../platform/errors.js';
 import type { PeopleDirectory } from '../identity/people-directory.js';
+import type { AppointmentNotices } from './appointment-notices.js';
 import {
   createAppointmentQueries,
   createBusySpans,
@@ -33,6 +34,8 @@ export interface AppointmentDeps extends BookingCheckDeps {
   db: AppDatabase;
   clock: Clock;
   directory: PeopleDirectory;
+  /** Confirmations and reminders (queued after each committed change); none when absent. */
+  notices?: Pick<AppointmentNotices, 'booked' | 'cancelled' | 'rescheduled'> | undefined;
 }
 
 export interface BookingInput extends BookingRequest {
@@ -137,6 +140,7 @@ export function createAppointmentService(deps: AppointmentDeps) {
           .insert(appointments)
           .values(rowValues(input, plan, null))
           .returning();
+        await deps.notices?.booked(row!);
         return { appointment: await viewOf(row!), replayed: false };
       } catch (err) {
         return afterRefusal(err, input);
@@ -169,7 +173,10 @@ export function createAppointmentService(deps: AppointmentDeps) {
         })
         .where(and(eq(appointments.id, row.id), eq(appointments.status, 'booked')))
         .returning();
-      if (cancelled) return viewOf(cancelled);
+      if (cancelled) {
+        await deps.notices?.cancelled(cancelled);
+        return viewOf(cancelled);
+      }
       // Changed meanwhile (cancelled by someone else, or marked): answer what it is now.
       const current = (await queries.byId(row.id))!;
       if (current.status === 'cancelled') return viewOf(current);
@@ -250,6 +257,7 @@ export function createAppointmentService(deps: AppointmentDeps) {
             .returning();
           return created!;
         });
+        await deps.notices?.rescheduled(old, row);
         return { appointment: await viewOf(row), replayed: false };
       } catch (err) {
         if (err instanceof AppError) throw err;

@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { organizations, users, visitTypes } from '../../db/schema/index.js';
+import { appointments, organizations, users, visitTypes } from '../../db/schema/index.js';
 import { DEMO_CLINIC_SLUG, seedDemo } from '../../db/seed.js';
 import { systemClock } from '../../platform/clock.js';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database.js';
@@ -8,6 +8,36 @@ import { createPeopleDirectory } from '../identity/people-directory.js';
 import { createIntakeService } from '../intake/intake-service.js';
 import { createProviderService } from '../providers/provider-service.js';
 import { createAvailabilityModule } from './availability-module.js';
+
+/** The demo clinic in `db`: its id, people by email and the availability module on it. */
+async function demoIn(db: TestDatabase['database']['db']) {
+  const [clinic] = await db
+    .select()
+    .from(organizations)
+    .where(eq(organizations.slug, DEMO_CLINIC_SLUG));
+  const idOf = async (email: string) =>
+    (await db.select().from(users).where(eq(users.email, email)))[0]!.id;
+  const directory = createPeopleDirectory(db);
+  const providers = createProviderService({ db, clock: systemClock, directory });
+  const intake = createIntakeService({ db, clock: systemClock });
+  const module = createAvailabilityModule({
+    db,
+    clock: systemClock,
+    directory,
+    providers,
+    intake,
+    busySpans: async () => [],
+  });
+  return { db, clinicId: clinic!.id, idOf, providers, intake, ...module };
+}
+
+/** A patient's appointments in the demo clinic, earliest first. */
+const visitsOf = (db: TestDatabase['database']['db'], patientId: string) =>
+  db
+    .select()
+    .from(appointments)
+    .where(eq(appointments.patientUserId, patientId))
+    .orderBy(asc(appointments.startsAt));
 
 describe('demo visit types and schedules', () => {
   let d: TestDatabase;
@@ -17,27 +47,7 @@ describe('demo visit types and schedules', () => {
   });
   afterAll(() => d.drop());
 
-  async function demo() {
-    const db = d.database.db;
-    const [clinic] = await db
-      .select()
-      .from(organizations)
-      .where(eq(organizations.slug, DEMO_CLINIC_SLUG));
-    const idOf = async (email: string) =>
-      (await db.select().from(users).where(eq(users.email, email)))[0]!.id;
-    const directory = createPeopleDirectory(db);
-    const providers = createProviderService({ db, clock: systemClock, directory });
-    const intake = createIntakeService({ db, clock: systemClock });
-    const module = createAvailabilityModule({
-      db,
-      clock: systemClock,
-      directory,
-      providers,
-      intake,
-      busySpans: async () => [],
-    });
-    return { db, clinicId: clinic!.id, idOf, providers, intake, ...module };
-  }
+  const demo = () => demoIn(d.database.db);
 
   it('offers the three visit types, each naming questionnaires that exist', async () => {
     const { clinicId, visitTypes: service, intake } = await demo();
@@ -90,5 +100,72 @@ describe('demo visit types and schedules', () => {
     expect(await seedDemo(db)).toEqual({ created: false });
     const rows = await db.select().from(visitTypes).where(eq(visitTypes.organizationId, clinicId));
     expect(rows).toHaveLength(3);
+    expect(
+      await db.select().from(appointments).where(eq(appointments.organizationId, clinicId)),
+    ).toHaveLength(2);
+  });
+
+  it('gives James a coming visit on a fresh start, and Maria none', async () => {
+    const { db, idOf } = await demo();
+    const [past, upcoming] = await visitsOf(db, await idOf('james@demo-clinic.test'));
+    expect(upcoming!.status).toBe('booked');
+    expect(upcoming!.startsAt.getTime()).toBeGreaterThan(Date.now() + 2 * 86_400_000);
+    expect(past!.startsAt.getTime()).toBeLessThan(Date.now());
+    expect(await visitsOf(db, await idOf('maria@demo-clinic.test'))).toEqual([]);
+  });
+});
+
+describe('demo appointments, placed relative to the seed time', () => {
+  // Thursday 2026-03-05, 14:00 in Chicago: three days on is Sunday, after the spring change.
+  const seededAt = new Date('2026-03-05T20:00:00Z');
+  let d: TestDatabase;
+  beforeAll(async () => {
+    d = await createTestDatabase();
+    expect(await seedDemo(d.database.db, undefined, seededAt)).toEqual({ created: true });
+  });
+  afterAll(() => d.drop());
+
+  it('books James a follow-up with Dr. Chen a few days ahead and keeps a completed past visit', async () => {
+    const { db, clinicId, idOf, slots, visitTypes: service } = await demoIn(d.database.db);
+    const james = await idOf('james@demo-clinic.test');
+    const chen = await idOf('dr.chen@demo-clinic.test');
+    const offered = await service.list(clinicId, { includeInactive: false });
+    const typeId = (slug: string) => offered.find((v) => v.slug === slug)!.id;
+    const visits = await visitsOf(db, james);
+    expect(
+      visits.map((v) => [v.status, v.providerUserId, v.visitTypeId, v.startsAt.toISOString()]),
+    ).toEqual([
+      // Thursday 2026-02-19, 10:00 CST.
+      ['completed', chen, typeId('urgent-care-video-visit'), '2026-02-19T16:00:00.000Z'],
+      // Monday 2026-03-09 (the first weekday three days on), 15:00 CDT.
+      ['booked', chen, typeId('follow-up-video-visit'), '2026-03-09T20:00:00.000Z'],
+    ]);
+    const [past, upcoming] = visits as [(typeof visits)[0], (typeof visits)[0]];
+    expect(upcoming).toMatchObject({
+      bookedBy: james,
+      patientState: 'CA',
+      lateCancellation: false,
+    });
+    expect(upcoming.endsAt.toISOString()).toBe('2026-03-09T20:30:00.000Z');
+    // The urgent care visit blocks its 5-minute buffer after.
+    expect(past.blockedUntil.toISOString()).toBe('2026-02-19T16:25:00.000Z');
+    expect(past.bookedBy).toBe(await idOf('frontdesk@demo-clinic.test'));
+
+    // Both are times the slot search offered then: inside Dr. Chen's hours, on the grid,
+    // past the minimum notice and within the horizon.
+    await expect(
+      slots.assertBookable(clinicId, chen, upcoming.visitTypeId, upcoming.startsAt, seededAt),
+    ).resolves.toMatchObject({ endsAt: upcoming.endsAt });
+    await expect(
+      slots.assertBookable(clinicId, chen, past.visitTypeId, past.startsAt, past.bookedAt),
+    ).resolves.toMatchObject({ blockedUntil: past.blockedUntil });
+    expect(await visitsOf(db, await idOf('maria@demo-clinic.test'))).toEqual([]);
+  });
+
+  it('adds no visits when seeded again later', async () => {
+    const { db, idOf } = await demoIn(d.database.db);
+    const later = new Date(seededAt.getTime() + 30 * 86_400_000);
+    expect(await seedDemo(db, undefined, later)).toEqual({ created: false });
+    expect(await visitsOf(db, await idOf('james@demo-clinic.test'))).toHaveLength(2);
   });
 });

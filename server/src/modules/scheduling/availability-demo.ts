@@ -1,6 +1,12 @@
 import type { WeeklyRule } from '@openvisit/contracts';
+import { DateTime } from 'luxon';
 import type { AppDatabase } from '../../db/client.js';
-import { availabilityRules, providerScheduleSettings, visitTypes } from '../../db/schema/index.js';
+import {
+  appointments,
+  availabilityRules,
+  providerScheduleSettings,
+  visitTypes,
+} from '../../db/schema/index.js';
 
 /** The demo clinic's visit types (intake slugs are the demo questionnaires'). */
 export const demoVisitTypes = [
@@ -65,10 +71,11 @@ export async function seedDemoAvailability(
   tx: Pick<AppDatabase, 'insert'>,
   clinicId: string,
   idOf: (email: string) => string,
-) {
-  await tx
+): Promise<DemoVisitTypeIds> {
+  const types = await tx
     .insert(visitTypes)
-    .values(demoVisitTypes.map((v) => ({ organizationId: clinicId, ...v })));
+    .values(demoVisitTypes.map((v) => ({ organizationId: clinicId, ...v })))
+    .returning({ id: visitTypes.id, slug: visitTypes.slug });
   for (const { email, timeZone, rules } of demoSchedules) {
     const providerUserId = idOf(email);
     await tx.insert(providerScheduleSettings).values({
@@ -82,4 +89,81 @@ export async function seedDemoAvailability(
       .insert(availabilityRules)
       .values(rules.map((rule) => ({ organizationId: clinicId, providerUserId, ...rule })));
   }
+  return new Map(types.map((t) => [t.slug, t.id]));
+}
+
+/** The demo visit types' ids by slug. */
+export type DemoVisitTypeIds = ReadonlyMap<string, string>;
+
+const CHEN_ZONE = 'America/Chicago';
+/** Monday to Friday (luxon's weekdays: 1 = Monday … 7 = Sunday), Dr. Chen's days. */
+const isWeekday = (day: DateTime) => day.weekday <= 5;
+
+/**
+ * James's coming visit: 15:00 in Dr. Chen's zone (inside his 13:00-17:00 hours, and no time
+ * the browser tests book) on the first weekday at least three days after the seed.
+ */
+export function demoUpcomingVisitStart(seededAt: Date): Date {
+  let day = DateTime.fromJSDate(seededAt, { zone: CHEN_ZONE }).startOf('day').plus({ days: 3 });
+  while (!isWeekday(day)) day = day.plus({ days: 1 });
+  return day.set({ hour: 15 }).toJSDate();
+}
+
+/** James's past visit: 10:00 in Dr. Chen's zone, the last weekday two weeks or more back. */
+export function demoPastVisitStart(seededAt: Date): Date {
+  let day = DateTime.fromJSDate(seededAt, { zone: CHEN_ZONE }).startOf('day').minus({ days: 14 });
+  while (!isWeekday(day)) day = day.minus({ days: 1 });
+  return day.set({ hour: 10 }).toJSDate();
+}
+
+const MINUTE = 60_000;
+
+/**
+ * James's visits with Dr. Chen, relative to the seed time so a fresh start always shows a
+ * coming one: a follow-up video visit a few days ahead (booked by James) and a completed
+ * urgent care visit two weeks back (booked by the front desk). Maria has none: the browser
+ * tests book hers. Inside the demo seed's transaction, which runs once.
+ */
+export async function seedDemoAppointments(
+  tx: Pick<AppDatabase, 'insert'>,
+  clinicId: string,
+  idOf: (email: string) => string,
+  visitTypeIds: DemoVisitTypeIds,
+  seededAt: Date,
+) {
+  const james = idOf('james@demo-clinic.test');
+  const visit = (
+    slug: string,
+    startsAt: Date,
+    fields: { status: string; bookedBy: string; bookedAt: Date },
+  ) => {
+    const type = demoVisitTypes.find((v) => v.slug === slug)!;
+    const endsAt = new Date(startsAt.getTime() + type.durationMinutes * MINUTE);
+    return {
+      organizationId: clinicId,
+      patientUserId: james,
+      providerUserId: idOf('dr.chen@demo-clinic.test'),
+      visitTypeId: visitTypeIds.get(slug)!,
+      startsAt,
+      endsAt,
+      blockedFrom: startsAt,
+      blockedUntil: new Date(endsAt.getTime() + (type.bufferAfterMinutes ?? 0) * MINUTE),
+      // James's profile state (demo-chart.ts), where Dr. Chen is licensed.
+      patientState: 'CA',
+      ...fields,
+    };
+  };
+  const past = demoPastVisitStart(seededAt);
+  await tx.insert(appointments).values([
+    visit('follow-up-video-visit', demoUpcomingVisitStart(seededAt), {
+      status: 'booked',
+      bookedBy: james,
+      bookedAt: seededAt,
+    }),
+    visit('urgent-care-video-visit', past, {
+      status: 'completed',
+      bookedBy: idOf('frontdesk@demo-clinic.test'),
+      bookedAt: new Date(past.getTime() - 2 * 24 * 60 * MINUTE),
+    }),
+  ]);
 }

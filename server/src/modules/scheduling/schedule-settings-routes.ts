@@ -113,14 +113,15 @@ export const scheduleSettingsRoutes: FastifyPluginAsyncZod<{
       onRequest: ownCalendarOrScheduler,
       schema: {
         tags,
-        summary: 'Remove an exception',
+        summary: 'Remove an exception (kept as removed; removing it again answers the same)',
         params: exceptionParams,
         response: { 204: z.null(), 404: problemSchema },
       },
     },
     async (request, reply) => {
       const { clinicId, providerId, exceptionId } = request.params;
-      await schedules.removeException(clinicId, providerId, exceptionId);
+      const by = requireActor(request).userId;
+      await schedules.removeException(clinicId, providerId, exceptionId, by);
       return reply.code(204).send(null);
     },
   );

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lt } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt } from 'drizzle-orm';
 import type {
   AvailabilityException,
   ProviderSchedule,
@@ -172,6 +172,7 @@ export function createScheduleSettingsService(deps: ScheduleSettingsDeps) {
         .where(
           and(
             ofProvider(availabilityExceptions, clinicId, providerId),
+            isNull(availabilityExceptions.deletedAt),
             gt(availabilityExceptions.endsAt, from),
             window.to ? lt(availabilityExceptions.startsAt, new Date(window.to)) : undefined,
           ),
@@ -204,18 +205,28 @@ export function createScheduleSettingsService(deps: ScheduleSettingsDeps) {
       return exceptionView(created!);
     },
 
-    /** Removes an exception (the audit trail keeps that the schedule changed, by whom). */
-    async removeException(clinicId: string, providerId: string, exceptionId: string) {
+    /**
+     * Removes an exception: the row stays, marked with when and by whom (the schedule's
+     * history), and every read leaves it out. Removing it again changes nothing and answers
+     * the same, so a retried click is harmless; an id that was never this provider's is 404.
+     */
+    async removeException(clinicId: string, providerId: string, exceptionId: string, by: string) {
+      const ofThisProvider = and(
+        ofProvider(availabilityExceptions, clinicId, providerId),
+        eq(availabilityExceptions.id, exceptionId),
+      );
+      // Only a live row is marked: the first removal's time and person are the ones kept.
       const removed = await db
-        .delete(availabilityExceptions)
-        .where(
-          and(
-            ofProvider(availabilityExceptions, clinicId, providerId),
-            eq(availabilityExceptions.id, exceptionId),
-          ),
-        )
+        .update(availabilityExceptions)
+        .set({ deletedAt: clock.now(), deletedBy: by })
+        .where(and(ofThisProvider, isNull(availabilityExceptions.deletedAt)))
         .returning({ id: availabilityExceptions.id });
-      if (!removed.length) {
+      if (removed.length) return;
+      const [earlier] = await db
+        .select({ id: availabilityExceptions.id })
+        .from(availabilityExceptions)
+        .where(ofThisProvider);
+      if (!earlier) {
         throw new AppError('not-found', 'No exception with this id in this provider’s schedule.');
       }
     },
@@ -258,6 +269,7 @@ export function createScheduleSettingsService(deps: ScheduleSettingsDeps) {
             and(
               eq(availabilityExceptions.organizationId, clinicId),
               inArray(availabilityExceptions.providerUserId, providerIds),
+              isNull(availabilityExceptions.deletedAt),
               gt(availabilityExceptions.endsAt, from),
               lt(availabilityExceptions.startsAt, to),
             ),

@@ -248,8 +248,72 @@ describe("providers' schedules", () => {
     const removed = await call(dr, 'DELETE', `${base}/exceptions/${created.id}`);
     expect(removed.statusCode, removed.body).toBe(204);
     expect(await list()).toEqual([]);
-    const again = await call(dr, 'DELETE', `${base}/exceptions/${created.id}`);
-    expect(again.statusCode).toBe(404);
+  });
+
+  it('keeps a removed exception as removed (when, by whom), hidden from every read; removing twice is harmless', async () => {
+    const { provider, colleague, staff, as, call, base } = await clinicWithPeople();
+    const desk = await as(staff.id);
+    const add = async (startsAt: string, endsAt: string) => {
+      const res = await call(desk, 'POST', `${base}/exceptions`, {
+        kind: 'time-off',
+        startsAt,
+        endsAt,
+        note: 'Vacation',
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json<{ id: string }>().id;
+    };
+    const gone = await add('2026-03-16T00:00:00Z', '2026-03-17T00:00:00Z');
+    const kept = await add('2026-03-20T00:00:00Z', '2026-03-21T00:00:00Z');
+    const list = async (query = '') => {
+      const res = await call(desk, 'GET', `${base}/exceptions${query}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json<{ exceptions: { id: string }[] }>().exceptions.map((e) => e.id);
+    };
+
+    const removedAt = clock.now().toISOString();
+    const first = await call(desk, 'DELETE', `${base}/exceptions/${gone}`);
+    expect(first.statusCode, first.body).toBe(204);
+    expect((await auditOf(first.headers['x-request-id'] as string))[0]).toMatchObject({
+      action: 'update',
+      resource_type: 'provider-schedule',
+      resource_id: provider.id,
+      outcome: 'allowed',
+    });
+    // A retry, or the provider removing it too, answers the same and changes nothing.
+    clock.advance(60_000);
+    expect((await call(desk, 'DELETE', `${base}/exceptions/${gone}`)).statusCode).toBe(204);
+    const byProvider = await call(await as(provider.id), 'DELETE', `${base}/exceptions/${gone}`);
+    expect(byProvider.statusCode).toBe(204);
+    const rows = await queryRows<{
+      id: string;
+      deleted_at: Date | string | null;
+      deleted_by: string | null;
+    }>(
+      db(),
+      sql`select id, deleted_at, deleted_by from availability_exceptions
+          where id in (${gone}, ${kept}) order by starts_at`,
+    );
+    expect(rows.map((r) => [r.id, r.deleted_by])).toEqual([
+      [gone, staff.id],
+      [kept, null],
+    ]);
+    expect(new Date(rows[0]!.deleted_at!).toISOString()).toBe(removedAt);
+    expect(rows[1]!.deleted_at).toBeNull();
+
+    // Neither the default list nor an explicit window shows it again.
+    expect(await list()).toEqual([kept]);
+    expect(await list('?from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z')).toEqual([kept]);
+
+    // An id that never was this provider's is still 404, removed or not.
+    const colleagueBase = base.replace(provider.id, colleague.id);
+    expect((await call(desk, 'DELETE', `${colleagueBase}/exceptions/${gone}`)).statusCode).toBe(
+      404,
+    );
+    expect(
+      (await call(desk, 'DELETE', `${base}/exceptions/00000000-0000-4000-8000-000000000000`))
+        .statusCode,
+    ).toBe(404);
   });
 
   it('answers 404 for someone who is not a provider of the clinic', async () => {

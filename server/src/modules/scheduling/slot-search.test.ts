@@ -218,6 +218,53 @@ describe('slot search and the booking check', () => {
     expect(okafor!.slots).toHaveLength(31 - 3);
   });
 
+  it('never uses a removed exception: removed time off is offered again, removed extra hours are not', async () => {
+    const staff = (await signedInCookie(t, w.staff.id, clock)).cookie;
+    const exceptions = `/api/clinics/${w.clinic.id}/providers/${w.chen.id}/schedule/exceptions`;
+    const add = async (kind: string, startsAt: string, endsAt: string) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: exceptions,
+        headers: { ...sameOrigin, cookie: staff },
+        payload: { kind, startsAt, endsAt },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json<{ id: string }>().id;
+    };
+    const remove = async (id: string) => {
+      const res = await t.app.inject({
+        method: 'DELETE',
+        url: `${exceptions}/${id}`,
+        headers: { ...sameOrigin, cookie: staff },
+      });
+      expect(res.statusCode, res.body).toBe(204);
+    };
+    const chenOn = async (from: string, to: string) =>
+      (await found(w.staff.id, { visitTypeId: w.checkIn.id, providerId: w.chen.id, from, to }))[0]
+        ?.slots ?? [];
+    // Wednesday 2026-03-18 and Saturday 2026-03-21 in Chicago (UTC-5): no other test's days.
+    const wednesday = ['2026-03-18T05:00:00Z', '2026-03-19T05:00:00Z'] as const;
+    const saturday = ['2026-03-21T05:00:00Z', '2026-03-22T05:00:00Z'] as const;
+    expect(await chenOn(...wednesday)).toHaveLength(12 + 16);
+    expect(await chenOn(...saturday)).toEqual([]);
+
+    const dayOff = await add('time-off', ...wednesday);
+    const saturdayHours = await add('extra-hours', '2026-03-21T15:00:00Z', '2026-03-21T16:00:00Z');
+    expect(await chenOn(...wednesday)).toEqual([]);
+    expect(await chenOn(...saturday)).toEqual([
+      '2026-03-21T15:00:00.000Z',
+      '2026-03-21T15:15:00.000Z',
+      '2026-03-21T15:30:00.000Z',
+      '2026-03-21T15:45:00.000Z',
+    ]);
+
+    await remove(dayOff);
+    await remove(saturdayHours);
+    await remove(dayOff); // twice: harmless
+    expect(await chenOn(...wednesday)).toHaveLength(12 + 16);
+    expect(await chenOn(...saturday)).toEqual([]);
+  });
+
   it('is right across the spring and autumn changes (America/New_York)', async () => {
     const sunday = (from: string, to: string) =>
       found(w.staff.id, { visitTypeId: w.checkIn.id, providerId: w.night.id, from, to });

@@ -10,6 +10,8 @@ export const queues = {
   appointmentNotice: 'appointment-notice',
   /** The periodic repair pass that re-creates reminders a crash may have missed. */
   appointmentNoticeSweep: 'appointment-notice-sweep',
+  /** "You have a new secure message", one per recipient per quiet period (migration 0011). */
+  messageNotice: 'message-notice',
 } as const;
 export type QueueName = (typeof queues)[keyof typeof queues];
 

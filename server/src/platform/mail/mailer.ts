@@ -27,6 +27,18 @@ export interface OutgoingMail {
    * `security-notice`): a fixed slug for metrics and tests, never patient data.
    */
   category: string;
+  /**
+   * An iCalendar invitation (`REQUEST`) or cancellation (`CANCEL`) sent as the message's
+   * text/calendar part, so mail clients offer "add to calendar" or remove the event. `ics`
+   * is a whole VCALENDAR whose METHOD equals `method`. The same minimum-necessary rule
+   * applies to it: who, when and a link, nothing clinical.
+   */
+  calendar?: OutgoingCalendar;
+}
+
+export interface OutgoingCalendar {
+  method: 'REQUEST' | 'CANCEL';
+  ics: string;
 }
 
 /** A mailer the process owns: main.ts closes it during shutdown. */
@@ -78,6 +90,29 @@ function findProblem(message: OutgoingMail): string | undefined {
   if (!message.text.trim()) return 'text must not be empty';
   if (!CATEGORY.test(message.category)) {
     return 'category must be a lowercase slug such as password-reset';
+  }
+  if (message.calendar !== undefined) return findCalendarProblem(message.calendar);
+  return undefined;
+}
+
+const CALENDAR_METHODS: readonly string[] = ['REQUEST', 'CANCEL'];
+/** An invitation is a few hundred bytes; anything near this is not one of ours. */
+const MAX_CALENDAR_BYTES = 64 * 1024;
+
+function findCalendarProblem(calendar: OutgoingCalendar): string | undefined {
+  if (!CALENDAR_METHODS.includes(calendar.method)) {
+    return 'calendar method must be REQUEST or CANCEL';
+  }
+  const { ics } = calendar;
+  if (typeof ics !== 'string' || !/^BEGIN:VCALENDAR\r?\n/.test(ics)) {
+    return 'calendar ics must start with BEGIN:VCALENDAR';
+  }
+  if (Buffer.byteLength(ics, 'utf8') > MAX_CALENDAR_BYTES) return 'calendar ics is too large';
+  // Calendar clients act on the METHOD inside the file and mail clients on the one in the
+  // Content-Type; if they disagreed, one would add the event the other meant to remove.
+  const methods = [...ics.matchAll(/^METHOD:([^\r\n]*)\r?$/gm)].map((match) => match[1]);
+  if (methods.length !== 1 || methods[0] !== calendar.method) {
+    return 'calendar ics must hold exactly one METHOD, equal to calendar method';
   }
   return undefined;
 }

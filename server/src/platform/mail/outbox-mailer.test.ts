@@ -44,6 +44,7 @@ describe('outbox mailer', () => {
       textBody: 'Open this link to choose a new password: https://clinic.example/reset#token',
       htmlBody: '<p>Open <a href="https://clinic.example/reset#token">this link</a>.</p>',
       category: 'password-reset',
+      calendarIcs: null,
       createdAt: expect.any(Date),
     });
     // Stored as timestamptz in UTC: within this test's run, whatever the session time zone.
@@ -55,6 +56,60 @@ describe('outbox mailer', () => {
     await createOutboxMailer(d.database.db).send(mail());
     const [stored] = await listOutbox(d.database.db, { to });
     expect(stored!.htmlBody).toBeNull();
+  });
+
+  it('stores the calendar part of an invitation and a cancellation', async () => {
+    const ics = (method: 'REQUEST' | 'CANCEL') =>
+      `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//OpenVisit//Test//EN\r\nMETHOD:${method}\r\n` +
+      'BEGIN:VEVENT\r\nUID:visit-1@openvisit\r\nDTSTAMP:20260301T120000Z\r\n' +
+      'DTSTART:20260310T140000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
+    const outbox = createOutboxMailer(d.database.db);
+    await outbox.send(
+      mail({
+        subject: 'Visit confirmed',
+        category: 'appointment-confirmation',
+        calendar: { method: 'REQUEST', ics: ics('REQUEST') },
+      }),
+    );
+    await outbox.send(
+      mail({
+        subject: 'Visit cancelled',
+        category: 'appointment-cancelled',
+        calendar: { method: 'CANCEL', ics: ics('CANCEL') },
+      }),
+    );
+
+    const [cancelled, confirmed] = await listOutbox(d.database.db, { to });
+    expect(confirmed!.calendarIcs).toBe(ics('REQUEST'));
+    expect(cancelled!.calendarIcs).toBe(ics('CANCEL'));
+  });
+
+  it('refuses a calendar part that is not an iCalendar file or whose METHOD disagrees', async () => {
+    const outbox = createOutboxMailer(d.database.db);
+    const request =
+      'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:x@openvisit\r\n' +
+      'END:VEVENT\r\nEND:VCALENDAR\r\n';
+    const invalid: OutgoingMail['calendar'][] = [
+      { method: 'REQUEST', ics: 'Diabetes follow-up' },
+      { method: 'REQUEST', ics: `X-PREFIX\r\n${request}` },
+      { method: 'CANCEL', ics: request },
+      { method: 'REQUEST', ics: request.replace('METHOD:REQUEST\r\n', '') },
+      {
+        method: 'REQUEST',
+        ics: request.replace('METHOD:REQUEST', 'METHOD:REQUEST\r\nMETHOD:CANCEL'),
+      },
+      { method: 'PUBLISH' as 'REQUEST', ics: request.replace('REQUEST', 'PUBLISH') },
+    ];
+    for (const calendar of invalid) {
+      const error = await outbox.send(mail({ calendar })).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(error).toBeInstanceOf(MailError);
+      expect((error as MailError).code).toBe('invalid-message');
+      expect((error as MailError).message).not.toMatch(/Diabetes|x@openvisit/);
+    }
+    expect(await listOutbox(d.database.db, { to })).toEqual([]);
   });
 
   it('lists newest first, even for messages sent in one transaction', async () => {
@@ -157,6 +212,7 @@ describe('outbox mailer', () => {
           order by column_name`,
     );
     expect((result as { rows: unknown[] }).rows).toEqual([
+      { column_name: 'calendar_ics', data_type: 'text' },
       { column_name: 'category', data_type: 'text' },
       { column_name: 'created_at', data_type: 'timestamp with time zone' },
       { column_name: 'html_body', data_type: 'text' },

@@ -21,6 +21,8 @@ export function createOutboxMailer(db: AppDatabase): MailTransport {
         textBody: message.text,
         htmlBody: message.html ?? null,
         category: message.category,
+        // The METHOD line inside says whether it is an invitation or a cancellation.
+        calendarIcs: message.calendar?.ics ?? null,
       });
     },
     async close() {},

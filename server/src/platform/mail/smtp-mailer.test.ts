@@ -59,6 +59,40 @@ async function startSmtpServer(options: SMTPServerOptions = {}): Promise<TestSmt
   };
 }
 
+interface MimePart {
+  headers: string;
+  body: string;
+}
+
+/**
+ * The leaf parts of a raw MIME message, each body decoded from its transfer encoding: enough
+ * to check what a mail client would find, without a MIME library.
+ */
+function mimeParts(raw: string): MimePart[] {
+  const [headers = '', ...rest] = raw.split('\r\n\r\n');
+  const body = rest.join('\r\n\r\n');
+  const unfolded = headers.replace(/\r\n[ \t]+/g, ' ');
+  const boundary = /^Content-Type: multipart\/[a-z]+;.*boundary="?([^";\r\n]+)"?/im.exec(unfolded);
+  if (!boundary) return [{ headers: unfolded, body: decodeTransfer(unfolded, body) }];
+  return body
+    .split(`--${boundary[1]}`)
+    .slice(1, -1)
+    .flatMap((part) => mimeParts(part.replace(/^\r\n/, '')));
+}
+
+function decodeTransfer(headers: string, body: string): string {
+  const encoding = /^Content-Transfer-Encoding: *([a-z0-9-]+)/im.exec(headers)?.[1]?.toLowerCase();
+  if (encoding === 'base64')
+    return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (encoding === 'quoted-printable') {
+    const bytes = body
+      .replace(/=\r\n/g, '')
+      .replace(/=([0-9A-F]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    return Buffer.from(bytes, 'latin1').toString('utf8');
+  }
+  return body;
+}
+
 /** A loopback port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {
   const probe = net.createServer();
@@ -114,6 +148,68 @@ describe('SMTP mailer', () => {
     expect(raw).toMatch(/^Content-Type: multipart\/alternative;/m);
     expect(raw).toContain(message.text);
     expect(raw).toContain(`<a href=3D"https://clinic.example/verify#${bodyCanary}">`);
+  });
+
+  it('sends a calendar invitation as a text/calendar part that mail clients act on', async () => {
+    const uid = '0b6f3c1e-6a55-4c1f-9a43-2f7d1c8e9b10@openvisit';
+    const ics = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//OpenVisit//Test//EN',
+      'METHOD:REQUEST',
+      'BEGIN:VEVENT',
+      `UID:${uid}`,
+      'DTSTAMP:20260301T120000Z',
+      'DTSTART:20260310T140000Z',
+      'DTEND:20260310T143000Z',
+      'SUMMARY:Video visit with Dr. Mei Chen',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
+    const server = await smtpServer();
+    await mailer(`smtp://127.0.0.1:${server.port}`).send({
+      ...message,
+      category: 'appointment-confirmation',
+      calendar: { method: 'REQUEST', ics },
+    });
+
+    expect(server.received).toHaveLength(1);
+    const parts = mimeParts(server.received[0]!.raw);
+    const invitation = parts.find((part) =>
+      /^Content-Type: text\/calendar; .*method=REQUEST/im.test(part.headers),
+    );
+    expect(invitation).toBeDefined();
+    expect(invitation!.body).toContain(`UID:${uid}`);
+    expect(invitation!.body).toContain('METHOD:REQUEST');
+    // The text and html stay alongside it for clients that do not read calendars.
+    expect(parts.some((part) => /^Content-Type: text\/plain/im.test(part.headers))).toBe(true);
+    expect(parts.some((part) => /^Content-Type: text\/html/im.test(part.headers))).toBe(true);
+    // And the same file as a named attachment for clients that only offer downloads.
+    const attachment = parts.find((part) => /filename="?visit\.ics"?/i.test(part.headers));
+    expect(attachment?.body).toContain(`UID:${uid}`);
+  });
+
+  it('sends a cancellation with method=CANCEL', async () => {
+    const ics =
+      'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//OpenVisit//Test//EN\r\nMETHOD:CANCEL\r\n' +
+      'BEGIN:VEVENT\r\nUID:cancelled-1@openvisit\r\nDTSTAMP:20260301T120000Z\r\n' +
+      'DTSTART:20260310T140000Z\r\nSEQUENCE:1\r\nSTATUS:CANCELLED\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
+    const server = await smtpServer();
+    await mailer(`smtp://127.0.0.1:${server.port}`).send({
+      ...message,
+      calendar: { method: 'CANCEL', ics },
+    });
+    const cancellation = mimeParts(server.received[0]!.raw).find((part) =>
+      /^Content-Type: text\/calendar; .*method=CANCEL/im.test(part.headers),
+    );
+    expect(cancellation?.body).toContain('STATUS:CANCELLED');
+  });
+
+  it('sends no calendar part when there is no calendar', async () => {
+    const server = await smtpServer();
+    await mailer(`smtp://127.0.0.1:${server.port}`).send(message);
+    expect(server.received[0]!.raw).not.toMatch(/text\/calendar|\.ics/);
   });
 
   it('sends a text-only message when there is no html', async () => {
@@ -202,6 +298,7 @@ describe('SMTP mailer', () => {
       { ...message, to: `Maria <${recipient}>` },
       { ...message, subject: 'Hello\r\nBcc: other@example.org' },
       { ...message, category: 'Visit with Dr. Smith' },
+      { ...message, calendar: { method: 'REQUEST', ics: 'METHOD:REQUEST\r\n' } },
     ];
     for (const attempt of attempts) {
       const error = await smtp.send(attempt).then(

@@ -67,6 +67,17 @@ export function createSmtpMailer(options: SmtpMailerOptions): MailTransport {
         subject: message.subject,
         text: message.text,
         ...(message.html === undefined ? {} : { html: message.html }),
+        // Nodemailer adds it as a text/calendar alternative with `method=` in its
+        // Content-Type, which is what Gmail and Outlook look for to show an invitation.
+        ...(message.calendar === undefined
+          ? {}
+          : {
+              icalEvent: {
+                method: message.calendar.method,
+                content: message.calendar.ics,
+                filename: 'visit.ics',
+              },
+            }),
         signal: AbortSignal.timeout(sendTimeoutMs),
       });
       inFlight.add(delivery);

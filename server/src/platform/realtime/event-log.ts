@@ -1,0 +1,76 @@
+import { and, asc, gt, inArray } from 'drizzle-orm';
+import type { AppDatabase } from '../../db/client.js';
+import { realtimeEvents } from '../../db/schema/index.js';
+
+/**
+ * Rooms a socket can be in: a person's own (`user:<id>`: unread counts, their threads), a
+ * message thread (`thread:<id>`), a clinic's shared inbox (`clinic-inbox:<clinic id>`), a
+ * video visit (`visit:<id>`: waiting room and signaling, issue 8).
+ */
+export type Room =
+  `user:${string}` | `thread:${string}` | `clinic-inbox:${string}` | `visit:${string}`;
+
+export interface RealtimeEventInput {
+  organizationId: string;
+  room: Room;
+  /** e.g. `message.created`, `thread.updated`, `thread.read`, `unread.changed` */
+  type: string;
+  /** What the client needs to show the change (ids and the record's public fields). */
+  payload: Record<string, unknown>;
+}
+
+export interface StoredEvent extends RealtimeEventInput {
+  /** Increasing across the whole log: what a client resumes from. */
+  id: number;
+  createdAt: Date;
+}
+
+/** Sends stored events to the sockets in their rooms (all instances). */
+export interface Broadcaster {
+  broadcast(events: StoredEvent[]): void;
+}
+
+/**
+ * The durable half of realtime: events are rows written in the same transaction as the
+ * change they report, so an acknowledged change always has its event. After the commit the
+ * caller broadcasts them; a client that missed some (a dropped connection, a dead
+ * instance) asks for everything after the last id it saw.
+ */
+export function createEventLog(db: AppDatabase) {
+  return {
+    /** Writes events inside the caller's transaction; answers them with their ids. */
+    async record(tx: AppDatabase, events: RealtimeEventInput[]): Promise<StoredEvent[]> {
+      if (!events.length) return [];
+      const rows = await tx.insert(realtimeEvents).values(events).returning();
+      return rows.map((r) => ({
+        id: r.id,
+        organizationId: r.organizationId,
+        room: r.room as Room,
+        type: r.type,
+        payload: r.payload as Record<string, unknown>,
+        createdAt: r.createdAt,
+      }));
+    },
+
+    /** Events in `rooms` after `afterId`, oldest first, at most `limit`. */
+    async since(rooms: Room[], afterId: number, limit = 500): Promise<StoredEvent[]> {
+      if (!rooms.length) return [];
+      const rows = await db
+        .select()
+        .from(realtimeEvents)
+        .where(and(inArray(realtimeEvents.room, rooms), gt(realtimeEvents.id, afterId)))
+        .orderBy(asc(realtimeEvents.id))
+        .limit(limit);
+      return rows.map((r) => ({
+        id: r.id,
+        organizationId: r.organizationId,
+        room: r.room as Room,
+        type: r.type,
+        payload: r.payload as Record<string, unknown>,
+        createdAt: r.createdAt,
+      }));
+    },
+  };
+}
+
+export type EventLog = ReturnType<typeof createEventLog>;
