@@ -74,7 +74,29 @@ describe('appointment reminders through the job queue', () => {
         },
       }),
     });
-    return { db, clinic, patient, provider, visitType, service, producer };
+    const book = async (startsAt: Date, using = service) =>
+      (
+        await using.book({
+          id: randomUUID(),
+          clinicId: clinic.id,
+          patientId: patient.id,
+          providerId: provider.id,
+          visitTypeId: visitType.id,
+          startsAt,
+          bookedBy: patient.id,
+        })
+      ).appointment;
+    const cancel = (appointmentId: string, reason: string | null = null) =>
+      service.cancel(
+        {
+          clinicId: clinic.id,
+          patientId: patient.id,
+          appointmentId,
+          actor: { userId: patient.id, roles: ['patient'] },
+        },
+        reason,
+      );
+    return { db, clinic, patient, provider, visitType, service, producer, book, cancel };
   }
 
   /** A worker process's share: its own pg-boss instance on the same database. */
@@ -107,16 +129,8 @@ describe('appointment reminders through the job queue', () => {
     // The visit is tomorrow afternoon; our clock stands 2 s before its 24 h reminder.
     const startsAt = new Date('2026-12-10T15:00:00Z');
     const clock = manualClock(new Date(startsAt.getTime() - 24 * HOUR - 2_000));
-    const { patient, clinic, provider, visitType, service, producer } = await world(clock);
-    const { appointment } = await service.book({
-      id: randomUUID(),
-      clinicId: clinic.id,
-      patientId: patient.id,
-      providerId: provider.id,
-      visitTypeId: visitType.id,
-      startsAt,
-      bookedBy: patient.id,
-    });
+    const { patient, producer, book, cancel } = await world(clock);
+    const appointment = await book(startsAt);
     await until(async () => (await categories(patient.email)).length === 1);
     expect(await categories(patient.email)).toEqual(['appointment-confirmation']);
 
@@ -148,15 +162,7 @@ describe('appointment reminders through the job queue', () => {
     expect(await categories(patient.email)).toHaveLength(2);
 
     // Cancelling drops the pending 1 h reminder and tells the patient, once.
-    await service.cancel(
-      {
-        clinicId: clinic.id,
-        patientId: patient.id,
-        appointmentId: appointment.id,
-        actor: { userId: patient.id, roles: ['patient'] },
-      },
-      null,
-    );
+    await cancel(appointment.id, null);
     expect(await second.jobs.stateOf(queues.appointmentNotice, reminder1)).toBe('cancelled');
     await until(async () => (await categories(patient.email)).length === 3);
     expect(await categories(patient.email)).toEqual([
@@ -180,25 +186,9 @@ describe('appointment reminders through the job queue', () => {
   it('drops a reminder whose visit was cancelled even when its job survived', async () => {
     const startsAt = new Date('2026-12-11T15:00:00Z');
     const clock = manualClock(new Date(startsAt.getTime() - 30 * HOUR));
-    const { patient, clinic, provider, visitType, service } = await world(clock);
-    const { appointment } = await service.book({
-      id: randomUUID(),
-      clinicId: clinic.id,
-      patientId: patient.id,
-      providerId: provider.id,
-      visitTypeId: visitType.id,
-      startsAt,
-      bookedBy: patient.id,
-    });
-    await service.cancel(
-      {
-        clinicId: clinic.id,
-        patientId: patient.id,
-        appointmentId: appointment.id,
-        actor: { userId: patient.id, roles: ['patient'] },
-      },
-      'Feeling better',
-    );
+    const { book, cancel } = await world(clock);
+    const appointment = await book(startsAt);
+    await cancel(appointment.id, 'Feeling better');
     const notifier = buildAppointmentNotifier({
       db: d.database.db,
       clock,
@@ -220,16 +210,8 @@ describe('appointment reminders through the job queue', () => {
   it('sends only the shorter reminder when the worker was down past both', async () => {
     const startsAt = new Date('2026-12-12T15:00:00Z');
     const clock = manualClock(new Date(startsAt.getTime() - 48 * HOUR));
-    const { patient, clinic, provider, visitType, service } = await world(clock);
-    const { appointment } = await service.book({
-      id: randomUUID(),
-      clinicId: clinic.id,
-      patientId: patient.id,
-      providerId: provider.id,
-      visitTypeId: visitType.id,
-      startsAt,
-      bookedBy: patient.id,
-    });
+    const { book } = await world(clock);
+    const appointment = await book(startsAt);
     clock.advance(47.5 * HOUR); // 30 minutes before the visit
     const notifier = buildAppointmentNotifier({
       db: d.database.db,
@@ -252,7 +234,7 @@ describe('appointment reminders through the job queue', () => {
   it('re-queues notices lost between a committed booking and the queue (repair pass)', async () => {
     const startsAt = new Date('2026-12-13T15:00:00Z');
     const clock = manualClock(new Date(startsAt.getTime() - 30 * HOUR));
-    const { patient, clinic, provider, visitType } = await world(clock);
+    const { book } = await world(clock);
     const db = d.database.db;
     const producer = await createJobQueue({
       database: d.database,
@@ -281,15 +263,7 @@ describe('appointment reminders through the job queue', () => {
       slotCheck: visitTypeSlotCheck(db),
       notices: broken,
     });
-    const { appointment } = await service.book({
-      id: randomUUID(),
-      clinicId: clinic.id,
-      patientId: patient.id,
-      providerId: provider.id,
-      visitTypeId: visitType.id,
-      startsAt,
-      bookedBy: patient.id,
-    });
+    const appointment = await book(startsAt, service);
     expect(failures).toHaveLength(1);
     const confirmation = noticeJobId(appointment.id, 'confirmation');
     expect(await producer.stateOf(queues.appointmentNotice, confirmation)).toBeUndefined();
