@@ -16,6 +16,8 @@ export default defineConfig({
     proxy: {
       '/api': apiOrigin,
       '/health': apiOrigin,
+      // Live updates (docs/realtime.md): websocket only.
+      '/socket.io': { target: apiOrigin, ws: true },
     },
   },
   preview: {

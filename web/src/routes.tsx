@@ -29,6 +29,8 @@ import {
   MyProfilePage,
 } from './chart/my-record-pages';
 import { MyDocumentsPage } from './documents/my-documents-page';
+import { InboxPage, InboxThreadPage } from './messaging/inbox-page';
+import { PatientMessagesPage, PatientThreadPage } from './messaging/patient-messages-page';
 import { HomePage } from './home/home-page';
 import { PatientIntakePage } from './intake/patient-intake-page';
 import { NotificationsPage } from './notifications/notifications-page';
@@ -75,6 +77,16 @@ export const router = createBrowserRouter([
         path: 'admin/people',
         element: <RequireSignIn />,
         children: [{ index: true, element: <PeoplePage /> }],
+      },
+      {
+        // Secure messages: signed-out visitors (a notice email's link) sign in, then come back.
+        element: <RequireSignIn />,
+        children: [
+          { path: 'patient/messages', element: <PatientMessagesPage /> },
+          { path: 'patient/messages/:threadId', element: <PatientThreadPage /> },
+          { path: 'clinic/inbox', element: <InboxPage /> },
+          { path: 'clinic/inbox/:threadId', element: <InboxThreadPage /> },
+        ],
       },
       {
         element: <RequireFinishedSignIn />,

@@ -15,7 +15,10 @@ import { Link, NavLink as RouterNavLink, Outlet, useLocation, useMatch } from 'r
 import { describeError } from '../api/describe-error';
 import { IdleWatcher } from '../auth/idle-watcher';
 import { useSession, useSignOut, type SessionState } from '../auth/session';
+import { MessagingLive } from '../messaging/messaging-live';
+import { UnreadNavBadge } from '../messaging/unread-badge';
 import classes from './app-layout.module.css';
+import { RealtimeSession } from './realtime';
 
 interface ShellLink {
   to: string;
@@ -23,6 +26,8 @@ interface ShellLink {
   description: string;
   /** Active only on this exact path, not below it (Admin is not current on Admin › People). */
   end?: boolean;
+  /** Shows the person's unread message count. */
+  unread?: boolean;
 }
 
 const areaLinks: ShellLink[] = [
@@ -32,6 +37,7 @@ const areaLinks: ShellLink[] = [
 ];
 
 const workforceLinks: ShellLink[] = [
+  { to: '/clinic/inbox', label: 'Inbox', description: 'Secure messages', unread: true },
   { to: '/clinic/patients', label: 'Patients', description: 'Records and care teams' },
 ];
 
@@ -60,6 +66,7 @@ const adminLinks: ShellLink[] = [
 ];
 
 const patientLinks: ShellLink[] = [
+  { to: '/patient/messages', label: 'Messages', description: 'Your care team', unread: true },
   { to: '/patient/book', label: 'Book a visit', description: 'Choose a provider and a time' },
   { to: '/patient/visits', label: 'My visits', description: 'Upcoming and past, reschedule' },
   { to: '/patient/profile', label: 'My details', description: 'Name, contact, location' },
@@ -192,6 +199,8 @@ export function AppLayout() {
           </Alert>
         )}
         <IdleWatcher />
+        <RealtimeSession />
+        <MessagingLive />
         <Outlet />
       </AppShell.Main>
     </AppShell>
@@ -267,6 +276,7 @@ function ShellNavLink({ link, onNavigate }: { link: ShellLink; onNavigate: () =>
       end={end}
       label={link.label}
       description={link.description}
+      rightSection={link.unread ? <UnreadNavBadge /> : undefined}
       active={active}
       onClick={onNavigate}
     />

@@ -1,0 +1,387 @@
+import { useState, type FormEvent } from 'react';
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  NativeSelect,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useParams, useSearchParams } from 'react-router';
+import {
+  messageThreadStatuses,
+  messageThreadSummarySchema,
+  type MessageThreadStatus,
+  type MessageThreadSummary,
+} from '@openvisit/contracts';
+import { apiSend } from '../api/client';
+import { describeError } from '../api/describe-error';
+import { bodyFieldErrors } from '../api/field-errors';
+import { membersQuery } from '../admin/people-page';
+import { useWorkforceClinic } from '../auth/clinic-of';
+import { useSession } from '../auth/session';
+import { providersQuery } from '../care/care-queries';
+import { DateTime, viewerTimeZone } from '../shell/format-time';
+import { LiveRegion, SuccessNotice } from '../shell/live-region';
+import { PageTitle } from '../shell/page-title';
+import { QueryStatus } from '../shell/query-status';
+import { useRealtimeRoom } from '../shell/realtime';
+import { TextLink } from '../shell/text-link';
+import { careTeamStatusLabels, statusColors, unreadLabel } from './message-labels';
+import { LIST_CHANNEL, announcementSerial, useAnnouncement } from './messaging-live';
+import {
+  inboxKey,
+  inboxQuery,
+  inboxRoom,
+  patchThread,
+  threadPath,
+  threadsOf,
+  type InboxAssignedFilter,
+  type InboxStatusFilter,
+} from './messaging-queries';
+import { ThreadScreen } from './thread-conversation';
+import classes from './messaging.module.css';
+
+const statusFilters: { value: InboxStatusFilter; label: string }[] = [
+  { value: 'open', label: 'Open' },
+  { value: 'waiting-on-patient', label: 'Waiting on patient' },
+  { value: 'closed', label: 'Closed' },
+  { value: 'all', label: 'Any status' },
+];
+const assignedFilters: { value: InboxAssignedFilter; label: string }[] = [
+  { value: 'anyone', label: 'Anyone (or nobody)' },
+  { value: 'me', label: 'Me' },
+  { value: 'unassigned', label: 'Nobody yet' },
+];
+
+const oneOf = <T extends string>(options: { value: T }[], value: string | null, fallback: T) =>
+  options.find((o) => o.value === value)?.value ?? fallback;
+
+/** The care team's shared inbox: staff and admins see the clinic's, providers their patients'. */
+export function InboxPage() {
+  const work = useWorkforceClinic();
+  const sessionState = useSession();
+  const viewerId = sessionState.status === 'signed-in' ? sessionState.session.user.id : '';
+  const seesEveryone = !!work && (work.roles.has('staff') || work.roles.has('admin'));
+  return (
+    <Stack gap="lg" maw={1100}>
+      <PageTitle title="Inbox" />
+      <Title order={1}>Inbox</Title>
+      {work ? (
+        <>
+          <Text>
+            {seesEveryone
+              ? "Secure messages between your clinic's patients and their care team. Assign a conversation to take it on; set it to waiting on patient when you need their answer."
+              : 'Secure messages from the patients you care for.'}
+          </Text>
+          <Inbox clinicId={work.clinicId} viewerId={viewerId} />
+        </>
+      ) : (
+        <Text>Only a clinic&apos;s providers, staff and admins work its inbox.</Text>
+      )}
+    </Stack>
+  );
+}
+
+function Inbox({ clinicId, viewerId }: { clinicId: string; viewerId: string }) {
+  const [params, setParams] = useSearchParams();
+  const status = oneOf(statusFilters, params.get('status'), 'open');
+  const assigned = oneOf(assignedFilters, params.get('assigned'), 'anyone');
+  useRealtimeRoom(inboxRoom(clinicId));
+  const inbox = useInfiniteQuery(inboxQuery(clinicId, { status, assigned }));
+  const [announcedSince] = useState(announcementSerial);
+  const announcement = useAnnouncement(LIST_CHANNEL, announcedSince);
+  const rows = threadsOf(inbox.data);
+  const setFilter = (name: 'status' | 'assigned', value: string) => {
+    const next = new URLSearchParams(params);
+    next.set(name, value);
+    setParams(next, { replace: true });
+  };
+
+  return (
+    <Stack gap="md">
+      <Group gap="md" align="flex-end" role="group" aria-label="Filters">
+        <NativeSelect
+          label="Status"
+          value={status}
+          data={statusFilters}
+          onChange={(event) => setFilter('status', event.currentTarget.value)}
+        />
+        <NativeSelect
+          label="Assigned to"
+          value={assigned}
+          data={assignedFilters}
+          onChange={(event) => setFilter('assigned', event.currentTarget.value)}
+        />
+      </Group>
+      <LiveRegion>
+        {announcement && <Text key={announcement.serial}>{announcement.text}</Text>}
+      </LiveRegion>
+      <QueryStatus query={inbox} loadingLabel="Loading the inbox…" />
+      {inbox.data &&
+        (rows.length === 0 ? (
+          <Text>No conversations match these filters.</Text>
+        ) : (
+          <>
+            <Text size="sm" c="dimmed">
+              Newest activity first. Times are in your time zone ({viewerTimeZone}).
+            </Text>
+            <InboxTable rows={rows} viewerId={viewerId} />
+            {inbox.hasNextPage && (
+              <Group>
+                <Button
+                  variant="default"
+                  onClick={() => void inbox.fetchNextPage()}
+                  loading={inbox.isFetchingNextPage}
+                >
+                  Show more conversations
+                </Button>
+              </Group>
+            )}
+          </>
+        ))}
+    </Stack>
+  );
+}
+
+function InboxTable({ rows, viewerId }: { rows: MessageThreadSummary[]; viewerId: string }) {
+  return (
+    <Table.ScrollContainer minWidth={760}>
+      <Table verticalSpacing="sm" striped>
+        <Table.Caption>Conversations</Table.Caption>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">Subject</Table.Th>
+            <Table.Th scope="col">Patient</Table.Th>
+            <Table.Th scope="col">Status</Table.Th>
+            <Table.Th scope="col">Assigned to</Table.Th>
+            <Table.Th scope="col">Last activity</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((thread) => (
+            <Table.Tr
+              key={thread.id}
+              className={thread.unread > 0 ? classes.unreadRow : undefined}
+              data-testid="inbox-row"
+            >
+              <Table.Th scope="row" fw="inherit">
+                <Group gap="xs" wrap="nowrap">
+                  <TextLink to={`/clinic/inbox/${thread.id}`}>{thread.subject}</TextLink>
+                  {thread.unread > 0 && (
+                    <Badge color="red.9" radius="sm" tt="none" data-testid="thread-unread">
+                      {unreadLabel(thread.unread)}
+                    </Badge>
+                  )}
+                </Group>
+              </Table.Th>
+              <Table.Td>{thread.patient.displayName}</Table.Td>
+              <Table.Td>
+                <Badge color={statusColors[thread.status]} radius="sm" tt="none">
+                  {careTeamStatusLabels[thread.status]}
+                </Badge>
+              </Table.Td>
+              <Table.Td>
+                {thread.assignee
+                  ? thread.assignee.id === viewerId
+                    ? 'You'
+                    : thread.assignee.displayName
+                  : 'Nobody yet'}
+              </Table.Td>
+              <Table.Td>
+                <DateTime iso={thread.lastMessageAt} />
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+/** One conversation, as the care team works it. */
+export function InboxThreadPage() {
+  const { threadId = '' } = useParams();
+  const work = useWorkforceClinic();
+  const sessionState = useSession();
+  if (!work || sessionState.status !== 'signed-in') {
+    return (
+      <Stack gap="lg" maw={900}>
+        <PageTitle title="Conversation" />
+        <Title order={1}>Conversation</Title>
+        <Text>Only a clinic&apos;s providers, staff and admins work its inbox.</Text>
+      </Stack>
+    );
+  }
+  const viewer = {
+    id: sessionState.session.user.id,
+    displayName: sessionState.session.user.displayName,
+  };
+  return (
+    <ThreadScreen
+      key={threadId}
+      clinicId={work.clinicId}
+      threadId={threadId}
+      viewerId={viewer.id}
+      audience="care-team"
+      back={{ to: '/clinic/inbox', label: 'Back to the inbox' }}
+      work={(view) => (
+        <ThreadWork
+          clinicId={work.clinicId}
+          thread={view.thread}
+          viewer={viewer}
+          isAdmin={work.roles.has('admin')}
+        />
+      )}
+    />
+  );
+}
+
+interface ThreadChange {
+  status?: MessageThreadStatus;
+  assignedTo?: string | null;
+}
+
+/** Status and assignee: the outcome stays said while the form follows live changes. */
+function ThreadWork(props: {
+  clinicId: string;
+  thread: MessageThreadSummary;
+  viewer: { id: string; displayName: string };
+  isAdmin: boolean;
+}) {
+  const { clinicId, thread, viewer } = props;
+  const queryClient = useQueryClient();
+  const [notice, setNotice] = useState('');
+  const change = useMutation({
+    mutationFn: (body: ThreadChange) =>
+      apiSend('PATCH', threadPath(clinicId, thread.id), body, messageThreadSummarySchema),
+    onSuccess: (updated) => {
+      patchThread(queryClient, clinicId, thread.id, (view) => ({ ...view, thread: updated }));
+      void queryClient.invalidateQueries({ queryKey: inboxKey(clinicId) });
+      setNotice(
+        `Saved: ${careTeamStatusLabels[updated.status]}, assigned to ${
+          updated.assignee
+            ? updated.assignee.id === viewer.id
+              ? 'you'
+              : updated.assignee.displayName
+            : 'nobody'
+        }.`,
+      );
+    },
+    onMutate: () => setNotice(''),
+  });
+  const people = useAssignablePeople(clinicId, viewer, props.isAdmin, thread.assignee);
+  const errors = bodyFieldErrors(change.error);
+
+  return (
+    <Stack gap="sm" component="section" aria-labelledby="work-heading">
+      <Title order={2} id="work-heading">
+        Work this conversation
+      </Title>
+      <ThreadWorkForm
+        // Follows changes made elsewhere (another tab, a colleague) once they arrive.
+        key={`${thread.status}|${thread.assignee?.id ?? ''}`}
+        thread={thread}
+        viewerId={viewer.id}
+        people={people}
+        saving={change.isPending}
+        onSave={(body) => change.mutate(body)}
+        assigneeError={errors.assignedTo}
+      />
+      <SuccessNotice message={notice} />
+      {change.isError && !errors.assignedTo && (
+        <Alert color="red" title={describeError(change.error).title}>
+          {describeError(change.error).message}
+        </Alert>
+      )}
+    </Stack>
+  );
+}
+
+function ThreadWorkForm(props: {
+  thread: MessageThreadSummary;
+  viewerId: string;
+  people: { value: string; label: string }[];
+  saving: boolean;
+  onSave: (change: ThreadChange) => void;
+  assigneeError: string | undefined;
+}) {
+  const { thread } = props;
+  const [status, setStatus] = useState<MessageThreadStatus>(thread.status);
+  const [assignee, setAssignee] = useState(thread.assignee?.id ?? '');
+  const changed: ThreadChange = {
+    ...(status !== thread.status ? { status } : {}),
+    ...(assignee !== (thread.assignee?.id ?? '') ? { assignedTo: assignee || null } : {}),
+  };
+
+  function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (Object.keys(changed).length > 0) props.onSave(changed);
+  }
+
+  return (
+    <form onSubmit={handleSubmit} noValidate>
+      <Group gap="md" align="flex-end" wrap="wrap">
+        <NativeSelect
+          label="Status"
+          value={status}
+          onChange={(event) => setStatus(event.currentTarget.value as MessageThreadStatus)}
+          data={messageThreadStatuses.map((value) => ({
+            value,
+            label: careTeamStatusLabels[value],
+          }))}
+        />
+        <NativeSelect
+          label="Assigned to"
+          value={assignee}
+          onChange={(event) => setAssignee(event.currentTarget.value)}
+          data={[{ value: '', label: 'Nobody' }, ...props.people]}
+          error={props.assigneeError}
+        />
+        <Button type="submit" loading={props.saving} disabled={Object.keys(changed).length === 0}>
+          Save changes
+        </Button>
+        {thread.assignee?.id !== props.viewerId && (
+          <Button
+            variant="default"
+            loading={props.saving}
+            onClick={() => props.onSave({ assignedTo: props.viewerId })}
+          >
+            Assign to me
+          </Button>
+        )}
+      </Group>
+    </form>
+  );
+}
+
+/**
+ * Who a conversation can be given to: the viewer, the clinic's providers (the one list every
+ * role may read), and, for admins, every active staff member and admin. The server decides
+ * (a provider must care for the patient) and says why when it refuses.
+ */
+function useAssignablePeople(
+  clinicId: string,
+  viewer: { id: string; displayName: string },
+  isAdmin: boolean,
+  current: { id: string; displayName: string } | null,
+) {
+  const providers = useQuery(providersQuery(clinicId));
+  const members = useQuery({ ...membersQuery(clinicId), enabled: isAdmin });
+  const names = new Map<string, string>();
+  for (const p of providers.data?.providers ?? []) names.set(p.id, p.displayName);
+  for (const m of members.data?.members ?? []) {
+    if (m.status === 'active' && m.roles.some((r) => r !== 'patient')) {
+      names.set(m.id, m.displayName);
+    }
+  }
+  if (current) names.set(current.id, current.displayName);
+  names.set(viewer.id, `${viewer.displayName} (you)`);
+  return [...names]
+    .map(([value, label]) => ({ value, label }))
+    .sort((a, b) => a.label.localeCompare(b.label));
+}
