@@ -126,5 +126,32 @@ describe('messaging service: events reach sockets only once committed', () => {
     expect(unreadRooms).toHaveLength(4);
     expect(unreadRooms.flat()).not.toContain(`user:${w.people.otherProvider.id}`);
     expect(created.thread.status).toBe('open');
+
+    // Counts are each person's own: the staff member read the first message, the admin
+    // did not, and the patient's own messages are never unread for them.
+    await messaging.markRead(
+      created.thread.id,
+      { userId: w.people.staff.id, basis: 'clinic-staff' },
+      created.message.sequence,
+    );
+    broadcaster.events.length = 0;
+    await messaging.send({
+      threadId: created.thread.id,
+      messageId: randomUUID(),
+      viewer: { userId: w.people.patientA.id, basis: 'self' },
+      body: 'And a headache.',
+      attachmentIds: [],
+    });
+    const counts = Object.fromEntries(
+      broadcaster.events
+        .filter((e) => e.type === 'unread.changed')
+        .map((e) => [e.room, (e.payload as { unread: number }).unread]),
+    );
+    expect(counts).toEqual({
+      [`user:${w.people.patientA.id}`]: 0,
+      [`user:${w.people.staff.id}`]: 1,
+      [`user:${w.people.admin.id}`]: 2,
+      [`user:${w.people.careProvider.id}`]: 2,
+    });
   });
 });

@@ -403,11 +403,9 @@ export function createMessagingService(deps: MessagingDeps) {
       );
     }
     const people = [input.senderId, ...input.recipients];
-    const unread = await queries.unreadByThread(input.senderId, [thread!.id], tx);
-    pending.push(unreadChanged(thread!, input.senderId, unread.get(thread!.id) ?? 0));
-    for (const userId of people.slice(1)) {
-      const counts = await queries.unreadByThread(userId, [thread!.id], tx);
-      pending.push(unreadChanged(thread!, userId, counts.get(thread!.id) ?? 0));
+    const unread = await queries.unreadInThreadFor(thread!, people, tx);
+    for (const userId of people) {
+      pending.push(unreadChanged(thread!, userId, unread.get(userId) ?? 0));
     }
     const stored = await events.record(tx, pending);
     return { message, thread: thread!, stored };

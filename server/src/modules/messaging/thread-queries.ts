@@ -182,6 +182,33 @@ export function createThreadQueries(db: AppDatabase) {
       return new Map(rows.map((r) => [r.threadId, Number(r.unread)]));
     },
 
+    /**
+     * Each person's unread count in one thread, in one statement: a send reports the new
+     * counts of the whole care team, and a query per person made its cost grow with the
+     * clinic's size.
+     */
+    async unreadInThreadFor(
+      thread: Pick<ThreadRow, 'id' | 'patientUserId'>,
+      userIds: string[],
+      tx: AppDatabase = db,
+    ): Promise<Map<string, number>> {
+      if (!userIds.length) return new Map();
+      // Both drivers return `{ rows }`; the shared handle type cannot say so.
+      const result: unknown = await tx.execute(sql`
+        select people.user_id, count(${messages.id})::int as unread
+        from unnest(${`{${userIds.join(',')}}`}::uuid[]) as people(user_id)
+        left join ${messageThreadReads}
+          on ${messageThreadReads.threadId} = ${thread.id}
+          and ${messageThreadReads.userId} = people.user_id
+        left join ${messages}
+          on ${messages.threadId} = ${thread.id}
+          and ${messages.sequence} > coalesce(${messageThreadReads.lastReadSequence}, 0)
+          and ((people.user_id = ${thread.patientUserId}) <> (${messages.senderUserId} = ${thread.patientUserId}))
+        group by people.user_id`);
+      const { rows } = result as { rows: { user_id: string; unread: number }[] };
+      return new Map(rows.map((r) => [r.user_id, Number(r.unread)]));
+    },
+
     /** A viewer's unread messages in all the threads they see at a clinic. */
     async unreadTotal(clinicId: string, viewerId: string, scope: ThreadScope): Promise<number> {
       const visible = scope.everyone

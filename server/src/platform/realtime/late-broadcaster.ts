@@ -9,8 +9,17 @@ import type { Broadcaster, StoredEvent } from './event-log.js';
 export function createLateBroadcaster() {
   const targets = new Set<Broadcaster>();
   return {
+    /**
+     * Writes to sockets on the next turn of the event loop, so the request that committed
+     * the change is answered first: a fan-out to thousands of sockets is synchronous work
+     * that the sender should not wait for. setImmediate runs in order, so events keep
+     * their commit order.
+     */
     broadcast(events: StoredEvent[]) {
-      for (const target of targets) target.broadcast(events);
+      if (!events.length) return;
+      setImmediate(() => {
+        for (const target of targets) target.broadcast(events);
+      });
     },
     /** Forwards to `target` from now on; answers the function that stops it. */
     bind(target: Broadcaster): () => void {

@@ -71,6 +71,11 @@ export function createRoomAccess() {
       kinds.set(kind, definition);
     },
 
+    /** The registered kinds, `user` first (the socket access matrix lists them all). */
+    kinds(): string[] {
+      return ['user', ...kinds.keys()];
+    },
+
     async mayJoin(person: Actor, room: string): Promise<RoomDecision> {
       const parsed = parseRoom(room);
       if (!parsed) return { allowed: false };
