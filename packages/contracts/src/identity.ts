@@ -101,6 +101,18 @@ export const invitationRequestSchema = z.object({
 
 export const acceptInviteSchema = z.object({ token: z.string().min(20).max(200), password });
 
+/** The clinic's active providers, staff and admins, by name (for handing work over). */
+export const colleagueListSchema = z.object({
+  colleagues: z.array(
+    z.object({
+      id: z.uuid(),
+      displayName: z.string(),
+      roles: z.array(z.enum(['provider', 'staff', 'admin'])),
+    }),
+  ),
+});
+export type ColleagueList = z.infer<typeof colleagueListSchema>;
+
 export const clinicMemberListSchema = z.object({
   members: z.array(
     z.object({

@@ -237,6 +237,11 @@ const cases: Record<string, Case> = {
     ok: 200,
     call: (w) => ({ url: `/api/clinics/${w.clinic.id}/members` }),
   },
+  'GET /api/clinics/:clinicId/colleagues': {
+    allowed: ['careProvider', 'otherProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({ url: `/api/clinics/${w.clinic.id}/colleagues` }),
+  },
   'POST /api/clinics/:clinicId/invitations': {
     allowed: ['admin'],
     ok: 202,

@@ -4,6 +4,7 @@ import {
   acceptInviteSchema,
   acceptedSchema,
   clinicMemberListSchema,
+  colleagueListSchema,
   invitationRequestSchema,
   problemSchema,
 } from '@openvisit/contracts';
@@ -31,6 +32,20 @@ export const clinicPeopleRoutes: FastifyPluginAsyncZod<{ people: ClinicPeopleSer
       },
     },
     async (request) => ({ members: await people.list(request.params.clinicId) }),
+  );
+
+  app.get(
+    '/api/clinics/:clinicId/colleagues',
+    {
+      config: { access: { rule: 'clinic-role', roles: ['provider', 'staff', 'admin'] } },
+      schema: {
+        tags,
+        summary: "The clinic's active providers, staff and admins by name (to assign work)",
+        params: clinicParams,
+        response: { 200: colleagueListSchema, 404: problemSchema },
+      },
+    },
+    async (request) => ({ colleagues: await people.colleagues(request.params.clinicId) }),
   );
 
   app.post(

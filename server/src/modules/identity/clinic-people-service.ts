@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, isNull, ne } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppDatabase } from '../../db/client.js';
 import {
@@ -9,6 +9,8 @@ import {
   users,
 } from '../../db/schema/index.js';
 import type { MembershipRole } from '../../platform/access.js';
+
+type WorkforceRole = Exclude<MembershipRole, 'patient'>;
 import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import type { Mailer } from '../../platform/mail/mailer.js';
@@ -92,6 +94,31 @@ export function createClinicPeopleService(deps: ClinicPeopleDeps) {
         people.set(r.id, person);
       }
       return [...people.values()];
+    },
+
+    /**
+     * The clinic's active workforce (providers, staff, admins) by name: whom a colleague can
+     * hand work to. No emails or account state: that view stays the admins' (`list`).
+     */
+    async colleagues(clinicId: string) {
+      const rows = await db
+        .select({ id: users.id, displayName: users.displayName, role: memberships.role })
+        .from(memberships)
+        .innerJoin(users, eq(users.id, memberships.userId))
+        .where(
+          and(
+            eq(memberships.organizationId, clinicId),
+            eq(users.status, 'active'),
+            ne(memberships.role, 'patient'),
+          ),
+        );
+      const people = new Map<string, { id: string; displayName: string; roles: WorkforceRole[] }>();
+      for (const r of rows) {
+        const person = people.get(r.id) ?? { id: r.id, displayName: r.displayName, roles: [] };
+        person.roles.push(r.role as WorkforceRole);
+        people.set(r.id, person);
+      }
+      return [...people.values()].sort((a, b) => a.displayName.localeCompare(b.displayName));
     },
 
     /** Invites a provider, staff member or admin; an existing account simply gains the role. */

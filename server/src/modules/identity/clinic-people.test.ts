@@ -1,6 +1,9 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { users } from '../../db/schema/index.js';
 import { manualClock } from '../../platform/clock.js';
 import { makeClinic, makePerson } from '../../testing/factories.js';
+import { signedInCookie } from '../../testing/sessions.js';
 import { buildTestApp, sameOrigin, type TestApp } from '../../testing/test-app.js';
 import { identityKit } from './identity-test-kit.js';
 
@@ -54,6 +57,35 @@ describe("a clinic admin manages the clinic's people", () => {
     const newAdmin = await makePerson(db, clinicId, 'admin');
     const half = await kit.login(newAdmin.email, newAdmin.password);
     expect((await members(half.cookie)).statusCode).toBe(403);
+  });
+
+  it("lets the clinic's workforce see colleagues by name, for handing work over", async () => {
+    const db = t.testDatabase.database.db;
+    const staff = await makePerson(db, clinicId, 'staff');
+    const provider = await makePerson(db, clinicId, 'provider');
+    const patient = await makePerson(db, clinicId, 'patient');
+    const leaver = await makePerson(db, clinicId, 'staff');
+    await db.update(users).set({ status: 'disabled' }).where(eq(users.id, leaver.id));
+    const elsewhere = await makePerson(db, otherClinicId, 'staff');
+    const { cookie } = await signedInCookie(t, staff.id, clock);
+
+    const res = await kit.get(`/api/clinics/${clinicId}/colleagues`, cookie);
+    expect(res.statusCode, res.body).toBe(200);
+    const { colleagues } = res.json<{
+      colleagues: { id: string; displayName: string; roles: string[] }[];
+    }>();
+    const ids = colleagues.map((c) => c.id);
+    expect(ids).toEqual(expect.arrayContaining([staff.id, provider.id, adminId]));
+    expect(ids).not.toContain(patient.id);
+    expect(ids).not.toContain(leaver.id);
+    expect(ids).not.toContain(elsewhere.id);
+    expect(colleagues.find((c) => c.id === provider.id)).toEqual({
+      id: provider.id,
+      displayName: provider.displayName,
+      roles: ['provider'],
+    });
+    // Names only: addresses and account state stay on the admins' list.
+    expect(res.body).not.toContain(staff.email);
   });
 
   it('invites a provider, who chooses a password by a single-use link', async () => {
