@@ -8,18 +8,11 @@
  * Run with --expose-gc (the benchmark sets it) so the probe measures memory after a full
  * collection, not whatever garbage the last burst left.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { pino } from 'pino';
-import { buildApp } from '../../server/src/app.js';
-import { loadConfig } from '../../server/src/config.js';
-import { openDatabase } from '../../server/src/db/client.js';
-import { migrate } from '../../server/src/db/migrate.js';
 import { memberships, organizations, users } from '../../server/src/db/schema/index.js';
 import { createSessionService } from '../../server/src/modules/identity/session-service.js';
 import { systemClock } from '../../server/src/platform/clock.js';
+import { openBenchServer } from './bench-app.js';
 
 const staffArg = process.argv.indexOf('--staff');
 const staffCount = Number(staffArg > 0 ? process.argv[staffArg + 1] : 10);
@@ -27,43 +20,8 @@ if (!Number.isInteger(staffCount) || staffCount < 1 || staffCount > 2_000) {
   throw new Error('--staff must be an integer from 1 to 2000');
 }
 
-const databaseUrl = process.env.BENCH_DATABASE_URL;
-const dataDir = mkdtempSync(path.join(tmpdir(), 'ov-fanout-bench-'));
-// Installed first: Ctrl-C reaches the whole process group, this process included, and may
-// come while it is still migrating. The embedded database of the run goes with it.
-const running: { stop?: () => Promise<void> } = {};
-let stopping: Promise<void> | undefined;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    stopping ??= (running.stop ?? (async () => undefined))()
-      .finally(() => rmSync(dataDir, { recursive: true, force: true }))
-      .then(
-        () => process.exit(0),
-        (err: unknown) => {
-          console.error('fanout-server: stopping failed:', err);
-          process.exit(1);
-        },
-      );
-  });
-}
-const config = loadConfig(
-  {
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-    RATE_LIMIT_MAX: '100000000',
-    DATA_DIR: dataDir,
-    WEB_DIST_DIR: '/nonexistent',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-  },
-  ['node', 'fanout-server', '--role=all'],
-);
-const database = await openDatabase(
-  config.database.kind === 'embedded'
-    ? { kind: 'embedded', dataDir: config.database.dataDir }
-    : { kind: 'postgresql', url: config.database.url, poolMax: config.database.poolMax },
-);
-await migrate(database.db);
-const db = database.db;
+const server = await openBenchServer('fanout');
+const db = server.database.db;
 
 // A clinic of its own each run (PostgreSQL keeps earlier runs' clinics).
 const run = Date.now().toString(36);
@@ -92,14 +50,7 @@ const patientCookie = await cookieFor(patientId);
 const staffCookies: string[] = [];
 for (let i = 0; i < staffCount; i++) staffCookies.push(await cookieFor(await person('staff', i)));
 
-const { app, realtimeServer } = await buildApp({
-  config,
-  database,
-  realtimeServer: true,
-  // Request lines to a null sink, as the other benchmarks do.
-  logStream: pino.destination('/dev/null'),
-});
-await app.listen({ host: '127.0.0.1', port: 0 });
+const { port, realtimeServer } = await server.listen({ realtimeServer: true });
 
 // The probe: this process's memory (after a full collection) and CPU time, and how many
 // sockets the Socket.IO server holds. Its own loopback port, outside the app's routes.
@@ -124,11 +75,11 @@ const probe = http.createServer((_request, response) => {
   );
 });
 await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+server.closeFirst(() => probe.close());
 
-const address = app.server.address() as { port: number };
 console.log(
   JSON.stringify({
-    port: address.port,
+    port,
     cookie: patientCookie,
     path: `/api/clinics/${clinic!.id}/patients/${patientId}/threads`,
     clinicId: clinic!.id,
@@ -138,11 +89,3 @@ console.log(
     pid: process.pid,
   }),
 );
-running.stop = async () => {
-  probe.close();
-  try {
-    await app.close();
-  } finally {
-    await database.close();
-  }
-};

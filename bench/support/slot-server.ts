@@ -4,14 +4,6 @@
  * visits). Prints one JSON line (port, cookie, path of a 4-week search) when ready.
  * Benchmark code only: never shipped.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { pino } from 'pino';
-import { buildApp } from '../../server/src/app.js';
-import { loadConfig } from '../../server/src/config.js';
-import { openDatabase } from '../../server/src/db/client.js';
-import { migrate } from '../../server/src/db/migrate.js';
 import {
   appointments,
   availabilityExceptions,
@@ -26,27 +18,11 @@ import {
 } from '../../server/src/db/schema/index.js';
 import { createSessionService } from '../../server/src/modules/identity/session-service.js';
 import { systemClock } from '../../server/src/platform/clock.js';
+import { openBenchServer } from './bench-app.js';
 import { benchProviders, PROVIDERS, searchWindow, visitType } from './slot-world.js';
 
-const databaseUrl = process.env.BENCH_DATABASE_URL;
-const config = loadConfig(
-  {
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-    RATE_LIMIT_MAX: '100000000',
-    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'ov-slot-bench-')),
-    WEB_DIST_DIR: '/nonexistent',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-  },
-  ['node', 'slot-server', '--role=all'],
-);
-const database = await openDatabase(
-  config.database.kind === 'embedded'
-    ? { kind: 'embedded', dataDir: config.database.dataDir }
-    : { kind: 'postgresql', url: config.database.url, poolMax: config.database.poolMax },
-);
-await migrate(database.db);
-const db = database.db;
+const server = await openBenchServer('slot');
+const db = server.database.db;
 
 // A clinic of its own each run (PostgreSQL keeps earlier runs' clinics).
 const run = Date.now().toString(36);
@@ -126,13 +102,7 @@ for (const p of benchProviders()) {
   );
 }
 
-const { app } = await buildApp({
-  config,
-  database,
-  // Request lines to a null sink, as the other benchmarks do.
-  logStream: pino.destination('/dev/null'),
-});
-await app.listen({ host: '127.0.0.1', port: 0 });
+const { port } = await server.listen();
 const { token } = await createSessionService(db, systemClock).start(staff, {}, 'mfa');
 const { from, to } = searchWindow();
 const query = new URLSearchParams({
@@ -141,15 +111,11 @@ const query = new URLSearchParams({
   to: to.toISOString(),
   state: 'CA',
 });
-const address = app.server.address() as { port: number };
 console.log(
   JSON.stringify({
-    port: address.port,
+    port,
     cookie: `ov_session=${token}`,
     path: `/api/clinics/${clinic!.id}/slots?${query.toString()}`,
     providers: PROVIDERS,
   }),
 );
-process.on('SIGTERM', () => {
-  void app.close().then(() => database.close().then(() => process.exit(0)));
-});

@@ -1,15 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import {
-  Alert,
-  Badge,
-  Button,
-  Group,
-  NativeSelect,
-  Stack,
-  Table,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, Group, NativeSelect, Stack, Text, Title } from '@mantine/core';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams, useSearchParams } from 'react-router';
 import {
@@ -25,26 +15,21 @@ import { membersQuery } from '../admin/people-page';
 import { useWorkforceClinic } from '../auth/clinic-of';
 import { useSession } from '../auth/session';
 import { providersQuery } from '../care/care-queries';
-import { DateTime, viewerTimeZone } from '../shell/format-time';
-import { LiveRegion, SuccessNotice } from '../shell/live-region';
+import { SuccessNotice } from '../shell/live-region';
 import { PageTitle } from '../shell/page-title';
-import { QueryStatus } from '../shell/query-status';
 import { useRealtimeRoom } from '../shell/realtime';
-import { TextLink } from '../shell/text-link';
-import { careTeamStatusLabels, statusColors, unreadLabel } from './message-labels';
-import { LIST_CHANNEL, announcementSerial, useAnnouncement } from './messaging-live';
+import { careTeamStatusLabels } from './message-labels';
 import {
   inboxKey,
   inboxQuery,
   inboxRoom,
   patchThread,
   threadPath,
-  threadsOf,
   type InboxAssignedFilter,
   type InboxStatusFilter,
 } from './messaging-queries';
 import { ThreadScreen } from './thread-conversation';
-import classes from './messaging.module.css';
+import { ThreadList, lastActivityColumn, statusColumn, type ThreadColumn } from './thread-list';
 
 const statusFilters: { value: InboxStatusFilter; label: string }[] = [
   { value: 'open', label: 'Open' },
@@ -93,9 +78,6 @@ function Inbox({ clinicId, viewerId }: { clinicId: string; viewerId: string }) {
   const assigned = oneOf(assignedFilters, params.get('assigned'), 'anyone');
   useRealtimeRoom(inboxRoom(clinicId));
   const inbox = useInfiniteQuery(inboxQuery(clinicId, { status, assigned }));
-  const [announcedSince] = useState(announcementSerial);
-  const announcement = useAnnouncement(LIST_CHANNEL, announcedSince);
-  const rows = threadsOf(inbox.data);
   const setFilter = (name: 'status' | 'assigned', value: string) => {
     const next = new URLSearchParams(params);
     next.set(name, value);
@@ -118,90 +100,35 @@ function Inbox({ clinicId, viewerId }: { clinicId: string; viewerId: string }) {
           onChange={(event) => setFilter('assigned', event.currentTarget.value)}
         />
       </Group>
-      <LiveRegion>
-        {announcement && <Text key={announcement.serial}>{announcement.text}</Text>}
-      </LiveRegion>
-      <QueryStatus query={inbox} loadingLabel="Loading the inbox…" />
-      {inbox.data &&
-        (rows.length === 0 ? (
-          <Text>No conversations match these filters.</Text>
-        ) : (
-          <>
-            <Text size="sm" c="dimmed">
-              Newest activity first. Times are in your time zone ({viewerTimeZone}).
-            </Text>
-            <InboxTable rows={rows} viewerId={viewerId} />
-            {inbox.hasNextPage && (
-              <Group>
-                <Button
-                  variant="default"
-                  onClick={() => void inbox.fetchNextPage()}
-                  loading={inbox.isFetchingNextPage}
-                >
-                  Show more conversations
-                </Button>
-              </Group>
-            )}
-          </>
-        ))}
+      <ThreadList
+        query={inbox}
+        loadingLabel="Loading the inbox…"
+        emptyText="No conversations match these filters."
+        caption="Conversations"
+        minWidth={760}
+        columns={inboxColumns(viewerId)}
+        threadPath={(threadId) => `/clinic/inbox/${threadId}`}
+        moreLabel="Show more conversations"
+        rowTestId="inbox-row"
+      />
     </Stack>
   );
 }
 
-function InboxTable({ rows, viewerId }: { rows: MessageThreadSummary[]; viewerId: string }) {
-  return (
-    <Table.ScrollContainer minWidth={760}>
-      <Table verticalSpacing="sm" striped>
-        <Table.Caption>Conversations</Table.Caption>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">Subject</Table.Th>
-            <Table.Th scope="col">Patient</Table.Th>
-            <Table.Th scope="col">Status</Table.Th>
-            <Table.Th scope="col">Assigned to</Table.Th>
-            <Table.Th scope="col">Last activity</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {rows.map((thread) => (
-            <Table.Tr
-              key={thread.id}
-              className={thread.unread > 0 ? classes.unreadRow : undefined}
-              data-testid="inbox-row"
-            >
-              <Table.Th scope="row" fw="inherit">
-                <Group gap="xs" wrap="nowrap">
-                  <TextLink to={`/clinic/inbox/${thread.id}`}>{thread.subject}</TextLink>
-                  {thread.unread > 0 && (
-                    <Badge color="red.9" radius="sm" tt="none" data-testid="thread-unread">
-                      {unreadLabel(thread.unread)}
-                    </Badge>
-                  )}
-                </Group>
-              </Table.Th>
-              <Table.Td>{thread.patient.displayName}</Table.Td>
-              <Table.Td>
-                <Badge color={statusColors[thread.status]} radius="sm" tt="none">
-                  {careTeamStatusLabels[thread.status]}
-                </Badge>
-              </Table.Td>
-              <Table.Td>
-                {thread.assignee
-                  ? thread.assignee.id === viewerId
-                    ? 'You'
-                    : thread.assignee.displayName
-                  : 'Nobody yet'}
-              </Table.Td>
-              <Table.Td>
-                <DateTime iso={thread.lastMessageAt} />
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
-  );
-}
+const inboxColumns = (viewerId: string): ThreadColumn[] => [
+  { header: 'Patient', cell: (thread) => thread.patient.displayName },
+  statusColumn(careTeamStatusLabels),
+  {
+    header: 'Assigned to',
+    cell: (thread) =>
+      thread.assignee
+        ? thread.assignee.id === viewerId
+          ? 'You'
+          : thread.assignee.displayName
+        : 'Nobody yet',
+  },
+  lastActivityColumn,
+];
 
 /** One conversation, as the care team works it. */
 export function InboxThreadPage() {

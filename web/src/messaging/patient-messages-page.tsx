@@ -1,15 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react';
-import {
-  Badge,
-  Button,
-  Group,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Textarea,
-  Title,
-} from '@mantine/core';
+import { Button, Group, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useLocation, useNavigate, useParams } from 'react-router';
 import {
@@ -24,25 +14,20 @@ import { FormProblemAlert } from '../auth/form-feedback';
 import { useSession } from '../auth/session';
 import { useOwnRecord } from '../chart/my-record-pages';
 import { useDraft } from '../shell/drafts';
-import { DateTime, viewerTimeZone } from '../shell/format-time';
-import { LiveRegion, SuccessNotice } from '../shell/live-region';
+import { SuccessNotice } from '../shell/live-region';
 import { PageTitle } from '../shell/page-title';
-import { QueryStatus } from '../shell/query-status';
-import { TextLink } from '../shell/text-link';
 import { EmergencyNotice } from './emergency-notice';
-import { patientStatusLabels, statusColors, unreadLabel } from './message-labels';
-import { LIST_CHANNEL, announcementSerial, useAnnouncement } from './messaging-live';
+import { patientStatusLabels } from './message-labels';
 import {
   newMessageId,
   patientThreadsKey,
   patientThreadsQuery,
   threadKey,
-  threadsOf,
   threadsPath,
   type ThreadView,
 } from './messaging-queries';
 import { AttachmentPicker, ThreadScreen } from './thread-conversation';
-import classes from './messaging.module.css';
+import { ThreadList, lastActivityColumn, statusColumn } from './thread-list';
 
 /** The patient's conversations with their care team, and a new one. */
 export function PatientMessagesPage() {
@@ -73,83 +58,26 @@ function Conversations(props: { clinicId: string; patientId: string; viewerId: s
   const threads = useInfiniteQuery(
     patientThreadsQuery(props.clinicId, props.patientId, props.viewerId),
   );
-  const [announcedSince] = useState(announcementSerial);
-  const announcement = useAnnouncement(LIST_CHANNEL, announcedSince);
-  const rows = threadsOf(threads.data);
   return (
     <Stack gap="sm" component="section" aria-labelledby="conversations-heading">
       <Title order={2} id="conversations-heading">
         Your conversations
       </Title>
-      <LiveRegion>
-        {announcement && <Text key={announcement.serial}>{announcement.text}</Text>}
-      </LiveRegion>
-      <QueryStatus query={threads} loadingLabel="Loading your conversations…" />
-      {threads.data &&
-        (rows.length === 0 ? (
-          <Text>No conversations yet. Start one below.</Text>
-        ) : (
-          <>
-            <Text size="sm" c="dimmed">
-              Newest activity first. Times are in your time zone ({viewerTimeZone}).
-            </Text>
-            <Table.ScrollContainer minWidth={560}>
-              <Table verticalSpacing="sm" striped>
-                <Table.Caption>Your conversations</Table.Caption>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th scope="col">Subject</Table.Th>
-                    <Table.Th scope="col">Status</Table.Th>
-                    <Table.Th scope="col">Last activity</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {rows.map((thread) => (
-                    <Table.Tr
-                      key={thread.id}
-                      className={thread.unread > 0 ? classes.unreadRow : undefined}
-                    >
-                      <Table.Th scope="row" fw="inherit">
-                        <Group gap="xs" wrap="nowrap">
-                          <TextLink to={`/patient/messages/${thread.id}`}>
-                            {thread.subject}
-                          </TextLink>
-                          {thread.unread > 0 && (
-                            <Badge color="red.9" radius="sm" tt="none" data-testid="thread-unread">
-                              {unreadLabel(thread.unread)}
-                            </Badge>
-                          )}
-                        </Group>
-                      </Table.Th>
-                      <Table.Td>
-                        <Badge color={statusColors[thread.status]} radius="sm" tt="none">
-                          {patientStatusLabels[thread.status]}
-                        </Badge>
-                      </Table.Td>
-                      <Table.Td>
-                        <DateTime iso={thread.lastMessageAt} />
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-            {threads.hasNextPage && (
-              <Group>
-                <Button
-                  variant="default"
-                  onClick={() => void threads.fetchNextPage()}
-                  loading={threads.isFetchingNextPage}
-                >
-                  Show older conversations
-                </Button>
-              </Group>
-            )}
-          </>
-        ))}
+      <ThreadList
+        query={threads}
+        loadingLabel="Loading your conversations…"
+        emptyText="No conversations yet. Start one below."
+        caption="Your conversations"
+        minWidth={560}
+        columns={conversationColumns}
+        threadPath={(threadId) => `/patient/messages/${threadId}`}
+        moreLabel="Show older conversations"
+      />
     </Stack>
   );
 }
+
+const conversationColumns = [statusColumn(patientStatusLabels), lastActivityColumn];
 
 const formFields = ['subject', 'body', 'attachmentIds'] as const;
 

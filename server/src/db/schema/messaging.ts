@@ -11,7 +11,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { id, timestamps, utcTimestamp } from './columns.js';
 import { documents } from './documents.js';
-import { organizations } from './organizations.js';
+import { clinic, person } from './reference-columns.js';
 import { users } from './users.js';
 
 /*
@@ -19,15 +19,6 @@ import { users } from './users.js';
  * A thread is between one patient and their care team at one clinic. A message is stored,
  * with its event, in one transaction before the sender hears it was sent.
  */
-
-const clinic = () =>
-  uuid()
-    .notNull()
-    .references(() => organizations.id, { onDelete: 'restrict' });
-const person = () =>
-  uuid()
-    .notNull()
-    .references(() => users.id, { onDelete: 'restrict' });
 
 export const messageThreads = pgTable(
   'message_threads',

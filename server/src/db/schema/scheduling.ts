@@ -12,7 +12,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { id, timestamps, utcTimestamp } from './columns.js';
-import { organizations } from './organizations.js';
+import { clinic, person } from './reference-columns.js';
 import { users } from './users.js';
 
 /*
@@ -21,15 +21,6 @@ import { users } from './users.js';
  * overlapping booked appointments: an exclusion constraint in the database guarantees it
  * (hand-written migration: drizzle-kit does not model exclusion constraints).
  */
-
-const clinic = () =>
-  uuid()
-    .notNull()
-    .references(() => organizations.id, { onDelete: 'restrict' });
-const person = () =>
-  uuid()
-    .notNull()
-    .references(() => users.id, { onDelete: 'restrict' });
 
 /** What can be booked: "Urgent care video visit, 20 min". */
 export const visitTypes = pgTable(
