@@ -216,6 +216,50 @@ describe('configuration', () => {
     expect(bad).not.toContain('hunter2');
   });
 
+  it('offers TURN only with its shared secret, and STUN on its own', () => {
+    const secret = 'c0ffee'.repeat(8);
+    expect(load({}).ice).toEqual({ stunUrls: [], turn: undefined });
+    expect(load({ STUN_URLS: 'stun:turn.clinic.test:3478' }).ice).toEqual({
+      stunUrls: ['stun:turn.clinic.test:3478'],
+      turn: undefined,
+    });
+    expect(
+      load({
+        TURN_URLS:
+          'turn:turn.clinic.test:3478?transport=udp, turns:turn.clinic.test:443?transport=tcp',
+        TURN_SECRET: secret,
+      }).ice.turn,
+    ).toEqual({
+      urls: [
+        'turn:turn.clinic.test:3478?transport=udp',
+        'turns:turn.clinic.test:443?transport=tcp',
+      ],
+      secret,
+      credentialTtlSeconds: 3600,
+    });
+    expect(
+      load({ TURN_URLS: 'turn:[::1]:3478', TURN_SECRET: secret, TURN_CREDENTIAL_TTL_S: '600' }).ice
+        .turn?.credentialTtlSeconds,
+    ).toBe(600);
+
+    expect(problemsOf({ TURN_URLS: 'turn:turn.clinic.test' })).toEqual([
+      expect.stringMatching(/^TURN_SECRET: TURN_URLS needs the shared secret/),
+    ]);
+    expect(problemsOf({ TURN_SECRET: secret }).join()).toContain(
+      'TURN_SECRET: only meaningful together with TURN_URLS',
+    );
+    const bad = problemsOf({
+      TURN_URLS: 'https://turn.clinic.test',
+      TURN_SECRET: 'short-secret-hunter2',
+      STUN_URLS: 'turn:turn.clinic.test',
+      TURN_CREDENTIAL_TTL_S: '10',
+    }).join('\n');
+    for (const name of ['TURN_URLS', 'TURN_SECRET', 'STUN_URLS', 'TURN_CREDENTIAL_TTL_S']) {
+      expect(bad).toContain(`${name}`);
+    }
+    expect(bad).not.toContain('hunter2');
+  });
+
   it('refuses split roles on the single-process embedded database', () => {
     expect(problemsOf({}, ['--role=worker']).join()).toContain('DATABASE_URL');
   });

@@ -9,12 +9,32 @@ import {
 } from './modules/identity/session-service.js';
 import { parseKeyRing, type KeyRingEntry } from './platform/crypto/field-cipher.js';
 import type { StorageConfig } from './platform/storage/object-storage.js';
+import { DEFAULT_TURN_CREDENTIAL_TTL_S, type IceConfig } from './platform/turn/turn-credentials.js';
 
 const serverRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const booleanString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** `a, b,,c` → ['a', 'b', 'c']; unset is an empty list. */
+const commaList = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  );
+
+// RFC 7064/7065 URIs as RTCIceServer.urls takes them: host or [IPv6], optional port. The
+// lint rule counts the bounded port digits inside `?` as nesting; matching stays linear.
+// eslint-disable-next-line security/detect-unsafe-regex
+const STUN_URL = /^stuns?:(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$/;
+const TURN_URL =
+  // eslint-disable-next-line security/detect-unsafe-regex
+  /^turns?:(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?(?:\?transport=(?:udp|tcp))?$/;
 
 const postgresUrl = z
   .url()
@@ -45,16 +65,7 @@ const envSchema = z.object({
     .refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// or rediss:// URL')
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  CORS_ORIGINS: z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.url())),
+  CORS_ORIGINS: commaList.pipe(z.array(z.url())),
   TRUST_PROXY: z
     .string()
     .default('false')
@@ -148,6 +159,36 @@ const envSchema = z.object({
     .url()
     .refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL')
     .optional(),
+  // Video (platform/turn): the ICE servers browsers get; TURN_URLS needs TURN_SECRET.
+  STUN_URLS: commaList.pipe(
+    z.array(
+      z
+        .string()
+        .regex(STUN_URL, 'must be stun: or stuns: URLs such as stun:turn.clinic.example:3478'),
+    ),
+  ),
+  TURN_URLS: commaList.pipe(
+    z.array(
+      z
+        .string()
+        .regex(
+          TURN_URL,
+          'must be turn: or turns: URLs such as turns:turn.clinic.example:443?transport=tcp',
+        ),
+    ),
+  ),
+  // Every patient receives an HMAC of this secret: a short one could be guessed offline from
+  // any credential, and then TURN credentials forged for ever.
+  TURN_SECRET: z
+    .string()
+    .regex(/^\S{32,}$/, "must be coturn's static-auth-secret: 32+ random characters, no spaces")
+    .optional(),
+  TURN_CREDENTIAL_TTL_S: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(86_400)
+    .default(DEFAULT_TURN_CREDENTIAL_TTL_S),
 });
 
 const TWILIO_TOGETHER = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const;
@@ -234,6 +275,13 @@ function crossChecks(source: NodeJS.ProcessEnv): string[] {
   } else if (source.TWILIO_API_URL) {
     problems.push('TWILIO_API_URL: only meaningful together with the other TWILIO_ variables');
   }
+  if (source.TURN_URLS && !source.TURN_SECRET) {
+    problems.push(
+      "TURN_SECRET: TURN_URLS needs the shared secret (coturn's static-auth-secret) to sign credentials",
+    );
+  } else if (source.TURN_SECRET && !source.TURN_URLS) {
+    problems.push('TURN_SECRET: only meaningful together with TURN_URLS');
+  }
   return problems;
 }
 
@@ -281,6 +329,8 @@ export interface Config {
   sms: {
     twilio: { accountSid: string; authToken: string; from: string; apiUrl: string } | undefined;
   };
+  /** STUN and TURN servers for video visits; TURN credentials are signed per request. */
+  ice: IceConfig;
 }
 
 // Development and tests only: production refuses to start without its own keys.
@@ -413,6 +463,17 @@ export function loadConfig(
               authToken: env.TWILIO_AUTH_TOKEN,
               from: env.TWILIO_FROM,
               apiUrl: (env.TWILIO_API_URL ?? 'https://api.twilio.com').replace(/\/+$/, ''),
+            }
+          : undefined,
+    },
+    ice: {
+      stunUrls: env.STUN_URLS,
+      turn:
+        env.TURN_URLS.length && env.TURN_SECRET
+          ? {
+              urls: env.TURN_URLS,
+              secret: env.TURN_SECRET,
+              credentialTtlSeconds: env.TURN_CREDENTIAL_TTL_S,
             }
           : undefined,
     },
