@@ -55,6 +55,12 @@ import {
 } from './modules/scheduling/appointment-queries.js';
 import { appointmentRoutes } from './modules/scheduling/appointment-routes.js';
 import { createAppointmentService } from './modules/scheduling/appointment-service.js';
+import { appointmentOwner } from './modules/scheduling/appointment-queries.js';
+import { createVisitService, type VisitService } from './modules/visits/visit-service.js';
+import { visitRoutes } from './modules/visits/visit-routes.js';
+import { VISIT } from './modules/visits/visit-access.js';
+import { registerVisitRooms, registerVisitSignaling } from './modules/visits/visit-signaling.js';
+import { iceServersFor } from './platform/turn/turn-credentials.js';
 import { createAppointmentNotices } from './modules/scheduling/appointment-notices.js';
 import type { JobQueue } from './platform/jobs/job-queue.js';
 import { createIntakeService } from './modules/intake/intake-service.js';
@@ -250,6 +256,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   // Who may join which socket room: each module registers its own kinds (messaging
   // `thread:` and `clinic-inbox:` below, video visits `visit:`).
   const roomAccess = createRoomAccess();
+  // The visits module (built with the routes; scheduling asks it before changing a visit).
+  let visits: VisitService | undefined;
   const mailer = deps.mailer ?? createOutboxMailer(database.db);
   const clinics = createClinicService(database.db, clock);
   const sessions = createSessionService(database.db, clock, config.idleTimeouts);
@@ -329,7 +337,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
       },
       (clinicId, patientId, providerId) => care.recordFacts(clinicId, patientId, providerId),
       // `/threads/:threadId` routes: whose thread it is decides who reaches it.
-      { [MESSAGE_THREAD]: threadOwner(database.db) },
+      { [MESSAGE_THREAD]: threadOwner(database.db), [VISIT]: appointmentOwner(database.db) },
     ),
   );
 
@@ -415,29 +423,46 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
         documents.assertPatientDocument(clinicId, patientId, documentId, 'insurance-card'),
     });
     await app.register(chartRoutes, chart);
-    await app.register(appointmentRoutes, {
-      appointments: createAppointmentService({
-        db: database.db,
-        clock,
-        directory,
-        consentStatus: (clinicId, patientId) => consents.status(clinicId, patientId),
-        patientState: (clinicId, patientId) => chart.profiles.state(clinicId, patientId),
-        assertMayPractise: (...args) => licensing.assertMayPractise(...args),
-        // The slot engine decides which starts are offered; the INSERT decides who gets one.
-        slotCheck: (...args) => availability.slots.assertBookable(...args),
-        notices:
-          deps.jobs &&
-          createAppointmentNotices({
-            jobs: deps.jobs,
-            clock,
-            reminderOffsets: config.appointmentReminders,
-            onError: (err) =>
-              app.log.error(
-                { err },
-                'queueing an appointment notice failed; the repair pass redoes it',
-              ),
-          }),
-      }),
+    const appointments = createAppointmentService({
+      db: database.db,
+      clock,
+      directory,
+      consentStatus: (clinicId, patientId) => consents.status(clinicId, patientId),
+      patientState: (clinicId, patientId) => chart.profiles.state(clinicId, patientId),
+      assertMayPractise: (...args) => licensing.assertMayPractise(...args),
+      // The slot engine decides which starts are offered; the INSERT decides who gets one.
+      slotCheck: (...args) => availability.slots.assertBookable(...args),
+      notices:
+        deps.jobs &&
+        createAppointmentNotices({
+          jobs: deps.jobs,
+          clock,
+          reminderOffsets: config.appointmentReminders,
+          onError: (err) =>
+            app.log.error(
+              { err },
+              'queueing an appointment notice failed; the repair pass redoes it',
+            ),
+        }),
+      // The visit's say on cancelling or moving a visit that has begun (bound below).
+      visitGuard: {
+        assertMayChange: (...args) => visits!.guard.assertMayChange(...args),
+        changed: (appointmentId) => visits!.guard.changed(appointmentId),
+      },
+    });
+    await app.register(appointmentRoutes, { appointments });
+    visits = createVisitService({
+      db: database.db,
+      clock,
+      directory,
+      appointments,
+      broadcaster: realtime,
+      metrics: metrics.registry,
+      log: app.log,
+    });
+    await app.register(visitRoutes, {
+      visits,
+      iceServersFor: (userId) => iceServersFor(config.ice, clock, userId),
     });
     await app.register(correctionRoutes, chart);
     await app.register(documentRoutes, { documents });
@@ -509,6 +534,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   roomAccess.registerRoomKind('clinic-inbox', {
     authorize: clinicScoped('clinic-inbox', (person, room) => messagingRooms.mayJoin(person, room)),
   });
+  if (visits) registerVisitRooms(roomAccess, visits, appointmentOwner(database.db));
   let realtimeServer: RealtimeServer | undefined;
   if (deps.realtimeServer && config.role !== 'worker') {
     realtimeServer = createRealtimeServer({
@@ -524,6 +550,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
       metrics: metrics.registry,
       options: typeof deps.realtimeServer === 'object' ? deps.realtimeServer : {},
     });
+    if (visits) registerVisitSignaling(realtimeServer, visits);
     const unbind = realtime.bind(realtimeServer);
     const closing = realtimeServer;
     // Sockets hold their connections open: they go first, or closing the server would wait.

@@ -14,3 +14,4 @@ export * from './scheduling-availability.js';
 export * from './appointments.js';
 export * from './notifications.js';
 export * from './messaging.js';
+export * from './visits.js';

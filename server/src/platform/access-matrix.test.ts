@@ -17,8 +17,12 @@ import { makeConsentDocument } from '../modules/consents/consent-test-kit.js';
 import { makeLicense } from '../modules/providers/provider-test-kit.js';
 import { makeTimeOff, makeVisitType } from '../modules/scheduling/availability-test-kit.js';
 import { makeIntakeForm, testIntakeForm } from '../modules/intake/intake-test-kit.js';
-import { bookingMatrixFixtures } from '../modules/scheduling/appointment-test-kit.js';
+import {
+  bookingMatrixFixtures,
+  makeAppointment,
+} from '../modules/scheduling/appointment-test-kit.js';
 import { seedThread } from '../modules/messaging/messaging-test-kit.js';
+import { seedEncounter } from '../modules/visits/visit-test-kit.js';
 import { createPeopleDirectory } from '../modules/identity/people-directory.js';
 import { createPatientChart } from '../modules/patients/patient-chart.js';
 import {
@@ -62,6 +66,8 @@ interface Case {
   /** The status an allowed call answers with, per persona when it differs. */
   ok: number | Partial<Record<Persona, number>>;
   call: (w: World, caller: Persona) => Call | Promise<Call>;
+  /** Brings the world to where the route applies (a visit under way), before any call. */
+  setup?: (w: World) => Promise<void>;
 }
 
 const PASSWORD = 'matrix persona passphrase 2026';
@@ -789,6 +795,58 @@ const cases: Record<string, Case> = {
       url: `/api/clinics/${w.clinic.id}/schedule?date=${w.booking.day}&timeZone=UTC`,
     }),
   },
+  // Patient A's video visit with the care provider, starting in minutes; `setup` moves it
+  // to the step each route applies to.
+  'GET /api/clinics/:clinicId/visits/:visitId': {
+    allowed: ['patientA', 'careProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({ url: visitOf(w) }),
+  },
+  'POST /api/clinics/:clinicId/visits/:visitId/check-in': {
+    allowed: ['patientA'],
+    ok: 200,
+    call: (w) => ({ url: `${visitOf(w)}/check-in` }),
+  },
+  'PUT /api/clinics/:clinicId/visits/:visitId/waiting-note': {
+    setup: (w) => visitAt(w, 'waiting'),
+    allowed: ['careProvider'],
+    ok: 200,
+    call: (w) => ({ url: `${visitOf(w)}/waiting-note`, payload: { note: 'Two minutes, please.' } }),
+  },
+  'POST /api/clinics/:clinicId/visits/:visitId/admit': {
+    setup: (w) => visitAt(w, 'waiting'),
+    allowed: ['careProvider'],
+    ok: 200,
+    call: (w) => ({ url: `${visitOf(w)}/admit` }),
+  },
+  'GET /api/clinics/:clinicId/visits/:visitId/chat': {
+    allowed: ['patientA', 'careProvider'],
+    ok: 200,
+    call: (w) => ({ url: `${visitOf(w)}/chat` }),
+  },
+  'POST /api/clinics/:clinicId/visits/:visitId/chat': {
+    setup: (w) => visitAt(w, 'in-progress'),
+    allowed: ['patientA', 'careProvider'],
+    ok: 201,
+    call: (w) => ({ url: `${visitOf(w)}/chat`, payload: { id: randomUUID(), body: 'Hello' } }),
+  },
+  'GET /api/clinics/:clinicId/visits/:visitId/ice-servers': {
+    setup: (w) => visitAt(w, 'waiting'),
+    allowed: ['patientA', 'careProvider'],
+    ok: 200,
+    call: (w) => ({ url: `${visitOf(w)}/ice-servers` }),
+  },
+  'POST /api/clinics/:clinicId/visits/:visitId/end': {
+    setup: (w) => visitAt(w, 'in-progress'),
+    allowed: ['careProvider'],
+    ok: 200,
+    call: (w) => ({ url: `${visitOf(w)}/end` }),
+  },
+  'GET /api/clinics/:clinicId/waiting-room': {
+    allowed: ['careProvider', 'otherProvider', 'staff', 'admin'],
+    ok: 200,
+    call: (w) => ({ url: `/api/clinics/${w.clinic.id}/waiting-room` }),
+  },
   // Messages: the patient, the clinic's staff and admins (the shared inbox) and A's provider;
   // the provider without a relationship gets 403, patient B and the outsider 404.
   'POST /api/clinics/:clinicId/patients/:patientId/threads': {
@@ -869,6 +927,18 @@ const matrixVisitType = {
 };
 /** Patient A's record in the matrix clinic. */
 const chartOf = (w: World) => `/api/clinics/${w.clinic.id}/patients/${w.people.patientA.id}`;
+const visitOf = (w: World) => `/api/clinics/${w.clinic.id}/visits/${w.videoVisitOfA}`;
+const visitAt = (w: World, state: 'waiting' | 'in-progress') =>
+  seedEncounter(
+    w.db,
+    {
+      id: w.videoVisitOfA,
+      clinicId: w.clinic.id,
+      patientId: w.people.patientA.id,
+      providerId: w.people.careProvider.id,
+    },
+    state,
+  );
 /** The app under test, for cases that look up the newest version before editing. */
 let matrixApp: TestApp;
 
@@ -916,6 +986,7 @@ async function makeWorld(t: TestApp) {
   const patientASecondSession = (await signedInCookie(t, people.patientA.id)).sessionId;
   const chart = await chartFixtures(t, clinic.id, people.patientA.id);
   return {
+    db,
     clinic,
     otherClinic,
     people,
@@ -936,6 +1007,16 @@ async function makeWorld(t: TestApp) {
       providerId: people.careProvider.id,
     }),
     visitTypeId: (await makeVisitType(db, clinic.id)).id,
+    videoVisitOfA: (
+      await makeAppointment(db, {
+        clinicId: clinic.id,
+        patientId: people.patientA.id,
+        providerId: people.careProvider.id,
+        visitTypeId: (await makeVisitType(db, clinic.id, { name: 'Matrix video visit' })).id,
+        startsAt: new Date(Date.now() + 5 * 60_000),
+        minutes: 10,
+      })
+    ).id,
     threadOfA: (await seedThread(db, { clinicId: clinic.id, patientId: people.patientA.id })).thread
       .id,
     scheduleExceptions: {
@@ -1067,6 +1148,7 @@ describe('authorization matrix', () => {
     const spec = cases[key]!;
     const [method] = key.split(' ') as [string];
     const w = await makeWorld(t);
+    await spec.setup?.(w);
     const cookies = new Map<Persona, string>();
     for (const persona of signedIn) {
       cookies.set(persona, (await signedInCookie(t, w.people[persona].id)).cookie);

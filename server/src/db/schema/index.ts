@@ -15,3 +15,4 @@ export * from './intake.js';
 export * from './scheduling.js';
 export * from './notifications.js';
 export * from './messaging.js';
+export * from './visits.js';

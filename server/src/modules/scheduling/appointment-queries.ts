@@ -73,6 +73,20 @@ export function visitRelationship(db: AppDatabase): RelationshipSource {
   };
 }
 
+/**
+ * The access policy's record locator for visits (`/visits/:visitId`, the appointment's id):
+ * whose visit it is, when it is at this clinic.
+ */
+export function appointmentOwner(db: AppDatabase) {
+  return async (clinicId: string, appointmentId: string): Promise<string | undefined> => {
+    const [row] = await db
+      .select({ patientId: appointments.patientUserId })
+      .from(appointments)
+      .where(and(eq(appointments.id, appointmentId), eq(appointments.organizationId, clinicId)));
+    return row?.patientId;
+  };
+}
+
 /** Whether an appointment at the clinic is this patient's (the intake module asks). */
 export async function isPatientsAppointment(
   db: AppDatabase,

@@ -36,6 +36,20 @@ export interface AppointmentDeps extends BookingCheckDeps {
   directory: PeopleDirectory;
   /** Confirmations and reminders (queued after each committed change); none when absent. */
   notices?: Pick<AppointmentNotices, 'booked' | 'cancelled' | 'rescheduled'> | undefined;
+  /** The visits module's say on changes to a visit that may have begun (app.ts binds it). */
+  visitGuard?: VisitGuard | undefined;
+}
+
+export type AppointmentChange = 'cancel' | 'reschedule' | 'no-show';
+
+/**
+ * Asked inside the change's transaction, with the appointment's row locked: a visit the
+ * patient checked in to, or that is under way, may refuse (409). `changed` hears of the
+ * change after its commit (to tell the people in the visit).
+ */
+export interface VisitGuard {
+  assertMayChange(tx: AppDatabase, appointmentId: string, change: AppointmentChange): Promise<void>;
+  changed(appointmentId: string): void;
 }
 
 export interface BookingInput extends BookingRequest {
@@ -68,6 +82,15 @@ export function createAppointmentService(deps: AppointmentDeps) {
   const { db, clock } = deps;
   const checks = createBookingChecks(deps);
   const queries = createAppointmentQueries(db, deps.directory);
+
+  async function lockBooked(tx: AppDatabase, appointmentId: string) {
+    const [row] = await tx
+      .select()
+      .from(appointments)
+      .where(eq(appointments.id, appointmentId))
+      .for('update');
+    return row?.status === 'booked' ? row : undefined;
+  }
 
   async function viewOf(row: AppointmentRow): Promise<Appointment> {
     return (await queries.views([row]))[0]!;
@@ -127,6 +150,27 @@ export function createAppointmentService(deps: AppointmentDeps) {
   return {
     busySpans: createBusySpans(db),
 
+    /** One appointment at a clinic as the API shows it (the visits module builds on it). */
+    async view(clinicId: string, appointmentId: string): Promise<Appointment | undefined> {
+      const row = await queries.byId(appointmentId);
+      return row?.organizationId === clinicId ? viewOf(row) : undefined;
+    },
+
+    /**
+     * For the visits module, inside its transaction: the appointment's row, locked, when it
+     * is still booked. Changes here lock it too, so a visit's transition and a cancellation
+     * never interleave.
+     */
+    lockBooked,
+
+    /** The visit ended (visits module, inside its transaction). */
+    async markCompleted(tx: AppDatabase, appointmentId: string): Promise<void> {
+      await tx
+        .update(appointments)
+        .set({ status: 'completed' })
+        .where(and(eq(appointments.id, appointmentId), eq(appointments.status, 'booked')));
+    },
+
     /**
      * Books a visit. A retry with the same id (same Idempotency-Key) answers the stored
      * appointment (`replayed`), before any check: the slot it took is no longer free.
@@ -158,22 +202,28 @@ export function createAppointmentService(deps: AppointmentDeps) {
       const now = clock.now();
       assertChangeable(row, now);
       const visitType = (await visitTypeAt(db, ref.clinicId, row.visitTypeId))!;
-      const [cancelled] = await db
-        .update(appointments)
-        .set({
-          status: 'cancelled',
-          cancelledAt: now,
-          cancelledBy: ref.actor.userId,
-          cancelReason: reason,
-          lateCancellation: isLateCancellation(
-            row.startsAt,
-            now,
-            visitType.cancellationWindowHours,
-          ),
-        })
-        .where(and(eq(appointments.id, row.id), eq(appointments.status, 'booked')))
-        .returning();
+      const cancelled = await db.transaction(async (tx) => {
+        if (!(await lockBooked(tx, row.id))) return undefined;
+        await deps.visitGuard?.assertMayChange(tx, row.id, 'cancel');
+        const [updated] = await tx
+          .update(appointments)
+          .set({
+            status: 'cancelled',
+            cancelledAt: now,
+            cancelledBy: ref.actor.userId,
+            cancelReason: reason,
+            lateCancellation: isLateCancellation(
+              row.startsAt,
+              now,
+              visitType.cancellationWindowHours,
+            ),
+          })
+          .where(eq(appointments.id, row.id))
+          .returning();
+        return updated;
+      });
       if (cancelled) {
+        deps.visitGuard?.changed(cancelled.id);
         await deps.notices?.cancelled(cancelled);
         return viewOf(cancelled);
       }
@@ -251,12 +301,14 @@ export function createAppointmentService(deps: AppointmentDeps) {
               'This appointment was changed by someone else meanwhile. Reload it.',
             );
           }
+          await deps.visitGuard?.assertMayChange(tx, old.id, 'reschedule');
           const [created] = await tx
             .insert(appointments)
             .values(rowValues(input, plan, old.id))
             .returning();
           return created!;
         });
+        deps.visitGuard?.changed(old.id);
         await deps.notices?.rescheduled(old, row);
         return { appointment: await viewOf(row), replayed: false };
       } catch (err) {
@@ -283,12 +335,20 @@ export function createAppointmentService(deps: AppointmentDeps) {
           'This visit has not started yet; mark it as missed after its start time.',
         );
       }
-      const [marked] = await db
-        .update(appointments)
-        .set({ status: 'no-show' })
-        .where(and(eq(appointments.id, row.id), eq(appointments.status, 'booked')))
-        .returning();
-      if (marked) return viewOf(marked);
+      const marked = await db.transaction(async (tx) => {
+        if (!(await lockBooked(tx, row.id))) return undefined;
+        await deps.visitGuard?.assertMayChange(tx, row.id, 'no-show');
+        const [updated] = await tx
+          .update(appointments)
+          .set({ status: 'no-show' })
+          .where(eq(appointments.id, row.id))
+          .returning();
+        return updated;
+      });
+      if (marked) {
+        deps.visitGuard?.changed(marked.id);
+        return viewOf(marked);
+      }
       const current = (await queries.byId(row.id))!;
       if (current.status === 'no-show') return viewOf(current);
       throw new AppError('appointment-not-changeable', `This appointment is ${current.status}.`);

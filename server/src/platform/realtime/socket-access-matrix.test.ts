@@ -1,6 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeAppointment, makeVisitType } from '../../modules/scheduling/appointment-test-kit.js';
 import { auditEvents } from '../../modules/audit/audit-tables.js';
 import {
   messagingWorld,
@@ -37,8 +38,10 @@ const personas: Persona[] = [
   'outsider',
 ];
 
+type World = MessagingWorld & { threadOfA: string; visitOfA: string };
+
 interface RoomCase {
-  room: (w: MessagingWorld & { threadOfA: string }) => string;
+  room: (w: World) => string;
   allowed: Persona[];
   /** The audit resource type of joins, when the room's events show patient data. */
   audited?: string;
@@ -51,6 +54,12 @@ const rooms: Record<string, RoomCase> = {
     allowed: ['patientA', 'careProvider', 'staff', 'admin'],
     audited: 'message-thread',
   },
+  // A video visit of patient A with the care provider: its two participants, nobody else.
+  visit: {
+    room: (w) => `visit:${w.visitOfA}`,
+    allowed: ['patientA', 'careProvider'],
+    audited: 'visit',
+  },
   // Its events carry ids only (message-events.ts), so every provider of the clinic may join.
   'clinic-inbox': {
     room: (w) => `clinic-inbox:${w.clinic.id}`,
@@ -60,7 +69,7 @@ const rooms: Record<string, RoomCase> = {
 
 describe('socket access matrix: who may join which room', () => {
   let t: ListeningApp;
-  let w: MessagingWorld & { threadOfA: string };
+  let w: World;
   const sockets = new Map<Persona, ClientSocket>();
 
   beforeAll(async () => {
@@ -70,7 +79,14 @@ describe('socket access matrix: who may join which room', () => {
       clinicId: world.clinic.id,
       patientId: world.people.patientA.id,
     });
-    w = { ...world, threadOfA: thread.id };
+    const visit = await makeAppointment(world.db, {
+      clinicId: world.clinic.id,
+      patientId: world.people.patientA.id,
+      providerId: world.people.careProvider.id,
+      visitTypeId: (await makeVisitType(world.db, world.clinic.id)).id,
+      startsAt: new Date(Date.now() + 5 * 60_000),
+    });
+    w = { ...world, threadOfA: thread.id, visitOfA: visit.id };
     for (const persona of personas) {
       const socket = client(t.url, { cookie: w.cookies[persona] });
       await connected(socket);
@@ -145,7 +161,10 @@ describe('socket access matrix: who may join which room', () => {
         .select()
         .from(auditEvents)
         .where(
-          and(eq(auditEvents.resourceId, idOf), eq(auditEvents.actorUserId, w.people.staff.id)),
+          and(
+            eq(auditEvents.resourceId, idOf),
+            eq(auditEvents.actorUserId, w.people[spec.allowed.at(-1)!].id),
+          ),
         );
       expect(allowedRow).toMatchObject({
         action: 'read',

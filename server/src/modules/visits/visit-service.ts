@@ -1,0 +1,423 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { Histogram, type Registry } from 'prom-client';
+import type { Appointment, Visit, VisitChatMessage } from '@openvisit/contracts';
+import type { AppDatabase } from '../../db/client.js';
+import { visitChatMessages, visitEncounters } from '../../db/schema/index.js';
+import type { Clock } from '../../platform/clock.js';
+import { AppError } from '../../platform/errors.js';
+import {
+  createEventLog,
+  type Broadcaster,
+  type RealtimeEventInput,
+  type StoredEvent,
+} from '../../platform/realtime/event-log.js';
+import type { PeopleDirectory } from '../identity/people-directory.js';
+import type { AppointmentChange, AppointmentService } from '../scheduling/appointment-service.js';
+import { chatMessage, visitUpdated } from './visit-events.js';
+import {
+  assertCheckInOpen,
+  assertSchedulingMayChange,
+  checkInWindow,
+  nextState,
+  visitStateOf,
+  type EncounterState,
+  type VisitAction,
+} from './visit-lifecycle.js';
+
+type EncounterRow = typeof visitEncounters.$inferSelect;
+
+export interface VisitDeps {
+  db: AppDatabase;
+  clock: Clock;
+  directory: PeopleDirectory;
+  appointments: Pick<AppointmentService, 'view' | 'lockBooked' | 'markCompleted'>;
+  broadcaster?: Broadcaster | undefined;
+  metrics?: Registry | undefined;
+  log?: { error(obj: object, msg: string): void } | undefined;
+}
+
+/** Who acts on a visit, with their roles at its clinic. */
+export interface VisitActor {
+  userId: string;
+  roles: string[];
+}
+
+/**
+ * Virtual visits: the lifecycle (check in, admit, end), the waiting room, and the visit's
+ * chat. Every transition runs with the appointment's row locked (scheduling's
+ * `lockBooked`), so a cancellation and an admission never interleave; its event is written
+ * in the same transaction and broadcast after the commit.
+ */
+export function createVisitService(deps: VisitDeps) {
+  const { db, clock } = deps;
+  const events = createEventLog(db);
+  const timings = deps.metrics && visitMetrics(deps.metrics);
+
+  function broadcast(stored: StoredEvent[]) {
+    if (!stored.length || !deps.broadcaster) return;
+    try {
+      deps.broadcaster.broadcast(stored);
+    } catch (err) {
+      // Committed already: clients that missed it resume from the log.
+      deps.log?.error({ err }, 'broadcasting visit events failed');
+    }
+  }
+
+  async function encounterOf(appointmentId: string, tx: AppDatabase = db) {
+    const [row] = await tx
+      .select()
+      .from(visitEncounters)
+      .where(eq(visitEncounters.appointmentId, appointmentId));
+    return row;
+  }
+
+  function viewOf(
+    clinicId: string,
+    appointment: Appointment,
+    encounter: EncounterRow | undefined,
+  ): Visit {
+    const window = checkInWindow(new Date(appointment.startsAt), new Date(appointment.endsAt));
+    return {
+      id: appointment.id,
+      clinicId,
+      patient: appointment.patient,
+      provider: appointment.provider,
+      visitType: {
+        id: appointment.visitType.id,
+        name: appointment.visitType.name,
+        durationMinutes: appointment.visitType.durationMinutes,
+      },
+      startsAt: appointment.startsAt,
+      endsAt: appointment.endsAt,
+      state: visitStateOf(appointment.status, encounter?.state as EncounterState | undefined),
+      checkInOpensAt: window.opensAt.toISOString(),
+      checkedInAt: encounter?.checkedInAt.toISOString() ?? null,
+      admittedAt: encounter?.admittedAt?.toISOString() ?? null,
+      endedAt: encounter?.endedAt?.toISOString() ?? null,
+      providerNote: encounter?.providerNote ?? null,
+    };
+  }
+
+  async function load(clinicId: string, visitId: string, tx: AppDatabase = db) {
+    const appointment = await deps.appointments.view(clinicId, visitId);
+    if (!appointment || appointment.visitType.modality !== 'video') {
+      throw new AppError('not-found', 'No video visit with this id.');
+    }
+    const encounter = await encounterOf(visitId, tx);
+    return { appointment, encounter, visit: viewOf(clinicId, appointment, encounter) };
+  }
+
+  function assertProviderOf(visit: Visit, actor: VisitActor) {
+    if (visit.provider.id !== actor.userId) {
+      throw new AppError('forbidden', "Only the visit's provider can do this.");
+    }
+  }
+
+  /** The people in a visit: its patient and its provider. */
+  function assertParticipant(visit: Visit, actor: VisitActor) {
+    if (visit.patient.id !== actor.userId && visit.provider.id !== actor.userId) {
+      throw new AppError('forbidden', "Only the visit's participants can do this.");
+    }
+  }
+
+  /**
+   * Runs one transition: the appointment locked while booked, the encounter read in the
+   * same transaction, the lifecycle asked, the row written with its event.
+   */
+  async function transition(
+    clinicId: string,
+    visitId: string,
+    action: VisitAction,
+    write: (tx: AppDatabase, now: Date, appointment: Appointment) => Promise<void>,
+  ): Promise<Visit> {
+    const { appointment } = await load(clinicId, visitId);
+    const now = clock.now();
+    const stored = await db.transaction(async (tx) => {
+      const booked = await deps.appointments.lockBooked(tx, visitId);
+      const encounter = await encounterOf(visitId, tx);
+      const state = visitStateOf(
+        booked ? 'booked' : appointment.status === 'booked' ? 'cancelled' : appointment.status,
+        encounter?.state as EncounterState | undefined,
+      );
+      const { unchanged } = nextState(state, action);
+      if (unchanged) return [];
+      await write(tx, now, appointment);
+      const after = viewOf(
+        clinicId,
+        { ...appointment, status: action === 'end' ? 'completed' : 'booked' },
+        await encounterOf(visitId, tx),
+      );
+      return events.record(tx, visitUpdated(after));
+    });
+    broadcast(stored);
+    const { visit } = await load(clinicId, visitId);
+    return visit;
+  }
+
+  return {
+    async visit(clinicId: string, visitId: string, actor: VisitActor): Promise<Visit> {
+      const { visit } = await load(clinicId, visitId);
+      if (actor.roles.every((r) => r === 'patient' || r === 'provider')) {
+        assertParticipant(visit, actor);
+      }
+      return visit;
+    },
+
+    /** The patient is here: from 15 minutes before the start. A retry answers the same. */
+    async checkIn(clinicId: string, visitId: string, actor: VisitActor): Promise<Visit> {
+      const { visit } = await load(clinicId, visitId);
+      if (visit.patient.id !== actor.userId) {
+        throw new AppError('forbidden', 'Only the patient checks in to their visit.');
+      }
+      if (visit.state === 'scheduled') {
+        assertCheckInOpen(new Date(visit.startsAt), new Date(visit.endsAt), clock.now());
+      }
+      return transition(clinicId, visitId, 'check-in', async (tx, now, appointment) => {
+        await tx.insert(visitEncounters).values({
+          appointmentId: visitId,
+          organizationId: clinicId,
+          patientUserId: appointment.patient.id,
+          providerUserId: appointment.provider.id,
+          state: 'waiting',
+          checkedInAt: now,
+        });
+      });
+    },
+
+    /** The provider lets the waiting patient in; the call can start. */
+    async admit(clinicId: string, visitId: string, actor: VisitActor): Promise<Visit> {
+      const { visit } = await load(clinicId, visitId);
+      assertProviderOf(visit, actor);
+      const admitted = await transition(clinicId, visitId, 'admit', async (tx, now) => {
+        await tx
+          .update(visitEncounters)
+          .set({ state: 'in-progress', admittedAt: now, admittedBy: actor.userId })
+          .where(eq(visitEncounters.appointmentId, visitId));
+      });
+      if (admitted.checkedInAt && admitted.admittedAt && visit.state === 'waiting') {
+        timings?.wait.observe(
+          (Date.parse(admitted.admittedAt) - Date.parse(admitted.checkedInAt)) / 1000,
+        );
+      }
+      return admitted;
+    },
+
+    /** The provider ends the visit: the call ends for everyone. */
+    async end(clinicId: string, visitId: string, actor: VisitActor): Promise<Visit> {
+      const { visit } = await load(clinicId, visitId);
+      assertProviderOf(visit, actor);
+      const ended = await transition(clinicId, visitId, 'end', async (tx, now) => {
+        await tx
+          .update(visitEncounters)
+          .set({ state: 'completed', endedAt: now, endedBy: actor.userId })
+          .where(eq(visitEncounters.appointmentId, visitId));
+        await deps.appointments.markCompleted(tx, visitId);
+      });
+      if (ended.admittedAt && ended.endedAt && visit.state === 'in-progress') {
+        timings?.duration.observe(
+          (Date.parse(ended.endedAt) - Date.parse(ended.admittedAt)) / 1000,
+        );
+      }
+      return ended;
+    },
+
+    /** What the provider tells the waiting patient ("running about 10 minutes late"). */
+    async tellWaitingPatient(
+      clinicId: string,
+      visitId: string,
+      actor: VisitActor,
+      note: string | null,
+    ): Promise<Visit> {
+      const { visit } = await load(clinicId, visitId);
+      assertProviderOf(visit, actor);
+      if (visit.state !== 'waiting' && visit.state !== 'scheduled') {
+        throw new AppError(
+          'visit-state',
+          'A note for the waiting patient fits only before the visit starts.',
+        );
+      }
+      if (visit.state === 'scheduled') {
+        throw new AppError('visit-state', 'The patient has not checked in yet.');
+      }
+      const stored = await db.transaction(async (tx) => {
+        if (!(await deps.appointments.lockBooked(tx, visitId))) {
+          throw new AppError('visit-state', 'This visit is no longer booked.');
+        }
+        await tx
+          .update(visitEncounters)
+          .set({ providerNote: note })
+          .where(
+            and(eq(visitEncounters.appointmentId, visitId), eq(visitEncounters.state, 'waiting')),
+          );
+        return events.record(tx, visitUpdated({ ...visit, providerNote: note }));
+      });
+      broadcast(stored);
+      return { ...visit, providerNote: note };
+    },
+
+    /**
+     * The waiting room: visits waiting or under way, longest waiting first. A provider sees
+     * their own; staff and admins see the clinic's.
+     */
+    async waitingRoom(clinicId: string, actor: VisitActor): Promise<Visit[]> {
+      const everyone = actor.roles.includes('staff') || actor.roles.includes('admin');
+      const rows = await db
+        .select()
+        .from(visitEncounters)
+        .where(
+          and(
+            eq(visitEncounters.organizationId, clinicId),
+            inArray(visitEncounters.state, ['waiting', 'in-progress']),
+            everyone ? undefined : eq(visitEncounters.providerUserId, actor.userId),
+          ),
+        )
+        .orderBy(asc(visitEncounters.checkedInAt));
+      const visits: Visit[] = [];
+      for (const row of rows) {
+        const appointment = await deps.appointments.view(clinicId, row.appointmentId);
+        if (!appointment || appointment.status !== 'booked') continue;
+        visits.push(viewOf(clinicId, appointment, row));
+      }
+      return visits;
+    },
+
+    /** The visit's chat, oldest first: for its participants. */
+    async chat(clinicId: string, visitId: string, actor: VisitActor): Promise<VisitChatMessage[]> {
+      const { visit } = await load(clinicId, visitId);
+      assertParticipant(visit, actor);
+      const rows = await db
+        .select()
+        .from(visitChatMessages)
+        .where(eq(visitChatMessages.appointmentId, visitId))
+        .orderBy(asc(visitChatMessages.sequence));
+      const names = await deps.directory.names([...new Set(rows.map((r) => r.senderUserId))]);
+      return rows.map((r) => chatView(r, names.get(r.senderUserId) ?? ''));
+    },
+
+    /** A chat message during the visit; the same id again answers the stored message. */
+    async sendChat(
+      clinicId: string,
+      visitId: string,
+      actor: VisitActor,
+      input: { id: string; body: string },
+    ): Promise<{ message: VisitChatMessage; replayed: boolean }> {
+      const { visit } = await load(clinicId, visitId);
+      assertParticipant(visit, actor);
+      const [existing] = await db
+        .select()
+        .from(visitChatMessages)
+        .where(eq(visitChatMessages.id, input.id));
+      const name = (await deps.directory.names([actor.userId])).get(actor.userId) ?? '';
+      if (existing) {
+        if (
+          existing.appointmentId !== visitId ||
+          existing.senderUserId !== actor.userId ||
+          existing.body !== input.body
+        ) {
+          throw new AppError('conflict', 'This message id was already used for another message.');
+        }
+        return { message: chatView(existing, name), replayed: true };
+      }
+      if (visit.state !== 'in-progress') {
+        throw new AppError('visit-state', 'The chat is open while the visit is under way.');
+      }
+      const result = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(visitChatMessages)
+          .values({
+            id: input.id,
+            appointmentId: visitId,
+            organizationId: clinicId,
+            senderUserId: actor.userId,
+            body: input.body,
+          })
+          .onConflictDoNothing()
+          .returning();
+        if (!row) return undefined;
+        const message = chatView(row, name);
+        return { message, stored: await events.record(tx, [chatMessage(clinicId, message)]) };
+      });
+      if (!result) {
+        // Its twin won the race: answer what it stored.
+        const [twin] = await db
+          .select()
+          .from(visitChatMessages)
+          .where(eq(visitChatMessages.id, input.id));
+        return { message: chatView(twin!, name), replayed: true };
+      }
+      broadcast(result.stored);
+      return { message: result.message, replayed: false };
+    },
+
+    /** May this person take part in the visit's call now (signaling, ICE servers)? */
+    async participantIn(
+      clinicId: string,
+      visitId: string,
+      userId: string,
+    ): Promise<{ visit: Visit; peers: string[] } | undefined> {
+      try {
+        const { visit } = await load(clinicId, visitId);
+        const people = [visit.patient.id, visit.provider.id];
+        if (!people.includes(userId)) return undefined;
+        return { visit, peers: people.filter((p) => p !== userId) };
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'not-found') return undefined;
+        throw err;
+      }
+    },
+
+    /** Scheduling's guard (app.ts binds it): a visit under way is not cancelled or moved. */
+    guard: {
+      async assertMayChange(tx: AppDatabase, appointmentId: string, change: AppointmentChange) {
+        const encounter = await encounterOf(appointmentId, tx);
+        assertSchedulingMayChange(encounter?.state as EncounterState | undefined, change);
+      },
+      changed(appointmentId: string) {
+        // After scheduling's commit: the waiting patient (and the provider's queue) hear it.
+        void (async () => {
+          const encounter = await encounterOf(appointmentId);
+          if (!encounter) return;
+          const { visit } = await load(encounter.organizationId, appointmentId);
+          const stored = await db.transaction((tx) => events.record(tx, visitUpdated(visit)));
+          broadcast(stored);
+        })().catch((err: unknown) =>
+          deps.log?.error({ err }, 'telling a visit of its change failed'),
+        );
+      },
+    },
+  };
+}
+
+function chatView(
+  row: typeof visitChatMessages.$inferSelect,
+  senderName: string,
+): VisitChatMessage {
+  return {
+    id: row.id,
+    visitId: row.appointmentId,
+    sequence: row.sequence,
+    sender: { id: row.senderUserId, displayName: senderName },
+    body: row.body,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+function visitMetrics(registry: Registry) {
+  return {
+    wait: new Histogram({
+      name: 'openvisit_visit_wait_seconds',
+      help: 'Time patients waited from check-in to admission',
+      buckets: [30, 60, 120, 300, 600, 900, 1800, 3600],
+      registers: [registry],
+    }),
+    duration: new Histogram({
+      name: 'openvisit_visit_duration_seconds',
+      help: 'Length of video visits from admission to end',
+      buckets: [300, 600, 900, 1200, 1800, 2700, 3600, 5400],
+      registers: [registry],
+    }),
+  };
+}
+
+export type VisitService = ReturnType<typeof createVisitService>;
+export type { RealtimeEventInput };
