@@ -102,7 +102,7 @@ describe('demo visit types and schedules', () => {
     expect(rows).toHaveLength(3);
     expect(
       await db.select().from(appointments).where(eq(appointments.organizationId, clinicId)),
-    ).toHaveLength(2);
+    ).toHaveLength(3);
   });
 
   it('gives James a coming visit on a fresh start, and Maria none', async () => {
@@ -112,6 +112,18 @@ describe('demo visit types and schedules', () => {
     expect(upcoming!.startsAt.getTime()).toBeGreaterThan(Date.now() + 2 * 86_400_000);
     expect(past!.startsAt.getTime()).toBeLessThan(Date.now());
     expect(await visitsOf(db, await idOf('maria@demo-clinic.test'))).toEqual([]);
+  });
+
+  it('gives Aisha a video visit with Dr. Okafor whose check-in opens at once', async () => {
+    const { db, idOf } = await demo();
+    const [soon] = await visitsOf(db, await idOf('aisha@demo-clinic.test'));
+    expect(soon).toMatchObject({
+      status: 'booked',
+      providerUserId: await idOf('dr.okafor@demo-clinic.test'),
+    });
+    const minutesAway = (soon!.startsAt.getTime() - Date.now()) / 60_000;
+    expect(minutesAway).toBeGreaterThan(0);
+    expect(minutesAway).toBeLessThanOrEqual(15);
   });
 });
 

@@ -118,11 +118,16 @@ export function demoPastVisitStart(seededAt: Date): Date {
 
 const MINUTE = 60_000;
 
+/** Aisha's visit: 10 minutes after the seed, on the minute. */
+export function demoSoonVisitStart(seededAt: Date): Date {
+  return new Date(Math.ceil((seededAt.getTime() + 10 * MINUTE) / MINUTE) * MINUTE);
+}
+
 /**
  * James's visits with Dr. Chen, relative to the seed time so a fresh start always shows a
  * coming one: a follow-up video visit a few days ahead (booked by James) and a completed
- * urgent care visit two weeks back (booked by the front desk). Maria has none: the browser
- * tests book hers. Inside the demo seed's transaction, which runs once.
+ * urgent care visit two weeks back (booked by the front desk). Aisha's video visit with Dr.
+ * Okafor starts 10 minutes after the seed. Maria has none: the browser tests book hers. Inside the demo seed's transaction, which runs once.
  */
 export async function seedDemoAppointments(
   tx: Pick<AppDatabase, 'insert'>,
@@ -136,19 +141,20 @@ export async function seedDemoAppointments(
     slug: string,
     startsAt: Date,
     fields: { status: string; bookedBy: string; bookedAt: Date },
+    people = { patient: james, provider: idOf('dr.chen@demo-clinic.test') },
   ) => {
     const type = demoVisitTypes.find((v) => v.slug === slug)!;
     const endsAt = new Date(startsAt.getTime() + type.durationMinutes * MINUTE);
     return {
       organizationId: clinicId,
-      patientUserId: james,
-      providerUserId: idOf('dr.chen@demo-clinic.test'),
+      patientUserId: people.patient,
+      providerUserId: people.provider,
       visitTypeId: visitTypeIds.get(slug)!,
       startsAt,
       endsAt,
       blockedFrom: startsAt,
       blockedUntil: new Date(endsAt.getTime() + (type.bufferAfterMinutes ?? 0) * MINUTE),
-      // James's profile state (demo-chart.ts), where Dr. Chen is licensed.
+      // James's profile state (demo-chart.ts), where Dr. Chen (and Dr. Okafor) are licensed.
       patientState: 'CA',
       ...fields,
     };
@@ -165,5 +171,13 @@ export async function seedDemoAppointments(
       bookedBy: idOf('frontdesk@demo-clinic.test'),
       bookedAt: new Date(past.getTime() - 2 * 24 * 60 * MINUTE),
     }),
+    // Aisha's visit with Dr. Okafor starts 10 minutes after the demo does: check-in is open
+    // at once, so the waiting room and the call can be tried right away.
+    visit(
+      'urgent-care-video-visit',
+      demoSoonVisitStart(seededAt),
+      { status: 'booked', bookedBy: idOf('aisha@demo-clinic.test'), bookedAt: seededAt },
+      { patient: idOf('aisha@demo-clinic.test'), provider: idOf('dr.okafor@demo-clinic.test') },
+    ),
   ]);
 }
