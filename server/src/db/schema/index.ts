@@ -16,3 +16,4 @@ export * from './scheduling.js';
 export * from './notifications.js';
 export * from './messaging.js';
 export * from './visits.js';
+export * from './visit-notes.js';
