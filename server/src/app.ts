@@ -58,8 +58,13 @@ import { createAppointmentService } from './modules/scheduling/appointment-servi
 import { appointmentOwner } from './modules/scheduling/appointment-queries.js';
 import { createVisitService, type VisitService } from './modules/visits/visit-service.js';
 import { visitRoutes } from './modules/visits/visit-routes.js';
+import { createVisitNoteService } from './modules/visit-notes/visit-note-service.js';
+import { visitNoteRoutes } from './modules/visit-notes/visit-note-routes.js';
 import { VISIT } from './modules/visits/visit-access.js';
 import { registerVisitRooms, registerVisitSignaling } from './modules/visits/visit-signaling.js';
+import { createVisitGuestService, type VisitGuestService } from './modules/visits/visit-guests.js';
+import { visitGuestRoutes } from './modules/visits/visit-guest-routes.js';
+import { readGuestToken } from './modules/visits/visit-guest-cookie.js';
 import { iceServersFor } from './platform/turn/turn-credentials.js';
 import { createAppointmentNotices } from './modules/scheduling/appointment-notices.js';
 import type { JobQueue } from './platform/jobs/job-queue.js';
@@ -258,6 +263,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const roomAccess = createRoomAccess();
   // The visits module (built with the routes; scheduling asks it before changing a visit).
   let visits: VisitService | undefined;
+  // Its guests (invite links, no account): their sockets authenticate by their own cookie.
+  let visitGuests: VisitGuestService | undefined;
   const mailer = deps.mailer ?? createOutboxMailer(database.db);
   const clinics = createClinicService(database.db, clock);
   const sessions = createSessionService(database.db, clock, config.idleTimeouts);
@@ -459,10 +466,37 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
       broadcaster: realtime,
       metrics: metrics.registry,
       log: app.log,
+      onClosed: (visitId) => visitGuests?.visitClosed(visitId),
     });
     await app.register(visitRoutes, {
       visits,
       iceServersFor: (userId) => iceServersFor(config.ice, clock, userId),
+    });
+    const visitsForGuests = visits;
+    visitGuests = createVisitGuestService({
+      db: database.db,
+      clock,
+      publicUrl: config.publicUrl,
+      visitOf: (clinicId, visitId) => visitsForGuests.find(clinicId, visitId),
+      appointments,
+      broadcaster: realtime,
+      disconnect: (guestId) => realtimeServer?.disconnectPerson(guestId),
+      log: app.log,
+    });
+    await app.register(visitGuestRoutes, {
+      guests: visitGuests,
+      iceServersFor: (guestId) => iceServersFor(config.ice, clock, guestId),
+      production,
+    });
+    const visitsForNotes = visits;
+    await app.register(visitNoteRoutes, {
+      notes: createVisitNoteService({
+        db: database.db,
+        clock,
+        directory,
+        visitOf: (clinicId, visitId) => visitsForNotes.find(clinicId, visitId),
+        broadcaster: realtime,
+      }),
     });
     await app.register(correctionRoutes, chart);
     await app.register(documentRoutes, { documents });
@@ -549,6 +583,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
       clock,
       metrics: metrics.registry,
       options: typeof deps.realtimeServer === 'object' ? deps.realtimeServer : {},
+      ...(visitGuests ? { guests: guestSockets(visitGuests) } : {}),
     });
     if (visits) registerVisitSignaling(realtimeServer, visits);
     const unbind = realtime.bind(realtimeServer);
@@ -569,6 +604,11 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     roomAccess,
     realtimeServer,
   };
+}
+
+/** Visit guests' sockets: their own cookie, resolved by the visits module. */
+function guestSockets(guests: VisitGuestService) {
+  return { tokenOf: readGuestToken, resolve: (token: string) => guests.actorOf(token) };
 }
 
 /** A hop count trusts that many proxies in front of us (what proxy-addr does with a number). */

@@ -189,6 +189,8 @@ const envSchema = z.object({
     .min(60)
     .max(86_400)
     .default(DEFAULT_TURN_CREDENTIAL_TTL_S),
+  // `relay`: browsers use TURN only, so neither side learns the other's address.
+  ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
 });
 
 const TWILIO_TOGETHER = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const;
@@ -281,6 +283,9 @@ function crossChecks(source: NodeJS.ProcessEnv): string[] {
     );
   } else if (source.TURN_SECRET && !source.TURN_URLS) {
     problems.push('TURN_SECRET: only meaningful together with TURN_URLS');
+  }
+  if (source.ICE_TRANSPORT_POLICY === 'relay' && !source.TURN_URLS) {
+    problems.push('ICE_TRANSPORT_POLICY: relay needs a TURN server (TURN_URLS and TURN_SECRET)');
   }
   return problems;
 }
@@ -468,6 +473,7 @@ export function loadConfig(
     },
     ice: {
       stunUrls: env.STUN_URLS,
+      transportPolicy: env.ICE_TRANSPORT_POLICY,
       turn:
         env.TURN_URLS.length && env.TURN_SECRET
           ? {

@@ -15,3 +15,5 @@ export * from './appointments.js';
 export * from './notifications.js';
 export * from './messaging.js';
 export * from './visits.js';
+export * from './visit-notes.js';
+export * from './visit-guests.js';

@@ -93,6 +93,8 @@ export const iceServersSchema = z.object({
   ),
   /** When the TURN credentials stop working; ask again before then. */
   expiresAt: z.iso.datetime().nullable(),
+  /** `relay` when the clinic hides addresses behind TURN (ICE_TRANSPORT_POLICY). */
+  iceTransportPolicy: z.enum(['all', 'relay']),
 });
 export type IceServers = z.infer<typeof iceServersSchema>;
 

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { breakGlassGrants, careTeamMembers } from '../db/schema/index.js';
+import { breakGlassGrants, careTeamMembers, visitNotes } from '../db/schema/index.js';
 import { addRole, makeClinic, makePerson } from '../testing/factories.js';
 import { signedInCookie } from '../testing/sessions.js';
 import { queryRows } from '../testing/sql-rows.js';
@@ -22,7 +22,7 @@ import {
   makeAppointment,
 } from '../modules/scheduling/appointment-test-kit.js';
 import { seedThread } from '../modules/messaging/messaging-test-kit.js';
-import { seedEncounter } from '../modules/visits/visit-test-kit.js';
+import { seedEncounter, seedGuest } from '../modules/visits/visit-test-kit.js';
 import { createPeopleDirectory } from '../modules/identity/people-directory.js';
 import { createPatientChart } from '../modules/patients/patient-chart.js';
 import {
@@ -52,6 +52,10 @@ const personas = [
 ] as const;
 type Persona = (typeof personas)[number];
 const signedIn = personas.filter((p) => p !== 'anonymous');
+/** Guest routes: the guest (an anonymous caller with the guest cookie) 200, sessions 401. */
+const guestOnlyAnswers = Object.fromEntries(
+  personas.map((p) => [p, p === 'anonymous' ? 200 : 401]),
+) as Record<Persona, number>;
 
 type World = Awaited<ReturnType<typeof makeWorld>>;
 interface Call {
@@ -842,6 +846,80 @@ const cases: Record<string, Case> = {
     ok: 200,
     call: (w) => ({ url: `${visitOf(w)}/end` }),
   },
+  // The visit's note: its provider (and providers caring for A) only; the summary to A too.
+  'GET /api/clinics/:clinicId/visits/:visitId/note': {
+    allowed: ['careProvider'],
+    ok: 200,
+    call: (w) => ({ url: `${visitOf(w)}/note` }),
+  },
+  'PUT /api/clinics/:clinicId/visits/:visitId/note/draft': {
+    setup: (w) => visitAt(w, 'in-progress'),
+    allowed: ['careProvider'],
+    ok: 200,
+    call: (w) => ({
+      url: `${visitOf(w)}/note/draft`,
+      payload: { ...noteFields, expectedRevision: 0, amendmentReason: null },
+    }),
+  },
+  'POST /api/clinics/:clinicId/visits/:visitId/note/sign': {
+    setup: (w) => noteAt(w, 'draft'),
+    allowed: ['careProvider'],
+    ok: 200,
+    call: (w) => ({ url: `${visitOf(w)}/note/sign`, payload: { expectedRevision: 1 } }),
+  },
+  'GET /api/clinics/:clinicId/visits/:visitId/summary': {
+    setup: (w) => noteAt(w, 'signed'),
+    allowed: ['patientA', 'careProvider'],
+    ok: 200,
+    call: (w) => ({ url: `${visitOf(w)}/summary` }),
+  },
+  // Guests of the visit: the provider invites, admits and removes; the patient sees the list.
+  'POST /api/clinics/:clinicId/visits/:visitId/invites': {
+    setup: (w) => visitAt(w, 'waiting'),
+    allowed: ['careProvider'],
+    ok: 201,
+    call: (w) => ({ url: `${visitOf(w)}/invites` }),
+  },
+  'GET /api/clinics/:clinicId/visits/:visitId/guests': {
+    allowed: ['patientA', 'careProvider'],
+    ok: 200,
+    call: (w) => ({ url: `${visitOf(w)}/guests` }),
+  },
+  'POST /api/clinics/:clinicId/visits/:visitId/guests/:guestId/admit': {
+    setup: (w) => guestAt(w, 'waiting'),
+    allowed: ['careProvider'],
+    ok: 200,
+    call: (w) => ({ url: `${visitOf(w)}/guests/${guestOf(w).id}/admit` }),
+  },
+  'POST /api/clinics/:clinicId/visits/:visitId/guests/:guestId/remove': {
+    setup: (w) => guestAt(w, 'waiting'),
+    allowed: ['careProvider'],
+    ok: 200,
+    call: (w) => ({ url: `${visitOf(w)}/guests/${guestOf(w).id}/remove` }),
+  },
+  // The guest's side: no account. Anyone may try a link (an unknown one is a 400).
+  'POST /api/visit-invites/accept': {
+    allowed: personas,
+    ok: 400,
+    call: () => ({
+      url: '/api/visit-invites/accept',
+      payload: { token: problemToken, displayName: 'Matrix Guest' },
+    }),
+  },
+  // Only the guest's own cookie opens these (sent here with the anonymous call; a session
+  // cookie replaces it for everyone else, who get 401: a session is no guest).
+  'GET /api/guest/visit': {
+    setup: (w) => guestAt(w, 'admitted'),
+    allowed: personas,
+    ok: guestOnlyAnswers,
+    call: (w) => ({ url: '/api/guest/visit', headers: { cookie: guestOf(w).cookie } }),
+  },
+  'GET /api/guest/visit/ice-servers': {
+    setup: (w) => guestAt(w, 'admitted'),
+    allowed: personas,
+    ok: guestOnlyAnswers,
+    call: (w) => ({ url: '/api/guest/visit/ice-servers', headers: { cookie: guestOf(w).cookie } }),
+  },
   'GET /api/clinics/:clinicId/waiting-room': {
     allowed: ['careProvider', 'otherProvider', 'staff', 'admin'],
     ok: 200,
@@ -928,6 +1006,28 @@ const matrixVisitType = {
 /** Patient A's record in the matrix clinic. */
 const chartOf = (w: World) => `/api/clinics/${w.clinic.id}/patients/${w.people.patientA.id}`;
 const visitOf = (w: World) => `/api/clinics/${w.clinic.id}/visits/${w.videoVisitOfA}`;
+const noteFields = {
+  subjective: 'Matrix subjective',
+  objective: '',
+  assessment: 'Matrix assessment',
+  plan: '',
+  patientSummary: 'Matrix summary for the patient',
+  followUp: '',
+};
+/** The visit under way, with its note as a draft (revision 1) or signed. */
+async function noteAt(w: World, status: 'draft' | 'signed') {
+  await visitAt(w, 'in-progress');
+  await w.db.insert(visitNotes).values({
+    ...noteFields,
+    appointmentId: w.videoVisitOfA,
+    organizationId: w.clinic.id,
+    patientUserId: w.people.patientA.id,
+    version: 1,
+    status,
+    authorUserId: w.people.careProvider.id,
+    ...(status === 'signed' ? { signedAt: new Date(), signedBy: w.people.careProvider.id } : {}),
+  });
+}
 const visitAt = (w: World, state: 'waiting' | 'in-progress') =>
   seedEncounter(
     w.db,
@@ -939,6 +1039,18 @@ const visitAt = (w: World, state: 'waiting' | 'in-progress') =>
     },
     state,
   );
+/** Patient A's visit under way (or waiting) with a guest waiting or admitted. */
+const guests = new WeakMap<World, { id: string; cookie: string }>();
+const guestAt = async (w: World, state: 'waiting' | 'admitted') => {
+  await visitAt(w, state === 'admitted' ? 'in-progress' : 'waiting');
+  const visit = {
+    id: w.videoVisitOfA,
+    clinicId: w.clinic.id,
+    providerId: w.people.careProvider.id,
+  };
+  guests.set(w, await seedGuest(w.db, visit, state));
+};
+const guestOf = (w: World) => guests.get(w)!;
 /** The app under test, for cases that look up the newest version before editing. */
 let matrixApp: TestApp;
 

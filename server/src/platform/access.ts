@@ -23,6 +23,9 @@ import {
  * - `webhook`: a provider calling us back (Twilio's incoming texts). No session and no
  *   CSRF header: the route itself authenticates the call by the provider's signature and
  *   changes nothing until that signature verifies.
+ * - `visit-guest`: a guest of a video visit (no account). The session cookie plays no part:
+ *   the route itself authenticates the guest by their own cookie (modules/visits) and
+ *   answers 401 without a valid one. That cookie opens no route of any other rule.
  */
 export type AccessRule =
   | { rule: 'public' }
@@ -30,6 +33,7 @@ export type AccessRule =
   | { rule: 'authenticated' }
   | { rule: 'signing-in' }
   | { rule: 'webhook' }
+  | { rule: 'visit-guest' }
   /**
    * A fully signed-in person holding one of `roles` in the clinic named by the route's
    * `:clinicId` parameter. Nobody reaches another clinic's routes, whatever their roles.
@@ -57,6 +61,12 @@ export interface Actor {
   /** The idle limit itself, so the web app can say it and warn in time. */
   idleTimeoutSeconds: number;
   stage: SignInStage;
+  /**
+   * Set only for a video visit's guest on a socket (never on HTTP, where guests reach
+   * `visit-guest` routes alone): the one visit they belong to. `userId` is then the guest's
+   * id, not a person's, and `memberships` is empty.
+   */
+  guestOf?: { organizationId: string; visitId: string } | undefined;
 }
 
 /**
@@ -180,6 +190,7 @@ export function accessHook(
       case 'public':
       case 'metrics':
       case 'webhook':
+      case 'visit-guest':
         return;
       case 'clinic-role': {
         const actor = await signedIn(request);

@@ -17,3 +17,4 @@ export * from './notifications.js';
 export * from './messaging.js';
 export * from './visits.js';
 export * from './visit-notes.js';
+export * from './visit-guests.js';

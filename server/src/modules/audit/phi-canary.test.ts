@@ -8,6 +8,7 @@ import { identityKit } from '../identity/identity-test-kit.js';
 import { elfBytes, makePng, multipartBody } from '../documents/documents-test-kit.js';
 import { makeIntakeForm } from '../intake/intake-test-kit.js';
 import { makeConsentDocument } from '../consents/consent-test-kit.js';
+import { makeAppointment, makeVisitType } from '../scheduling/appointment-test-kit.js';
 
 /**
  * The PHI canary: a patient whose every value is a unique marker goes through the main
@@ -35,6 +36,9 @@ const canary = {
   correction: 'CANARY-CORRECTION my diagnosis of Qwyxzv disease is wrong',
   messageSubject: 'CANARY-SUBJECT-herpes-flare-Qwyxzv',
   messageBody: 'CANARY-MESSAGE-BODY my Qwyxzv lesions are spreading 55817',
+  visitChat: 'CANARY-VISIT-CHAT my Qwyxzv rash photo link 31337',
+  noteAssessment: 'CANARY-ASSESSMENT Qwyxzv syndrome suspected 44219',
+  visitSummary: 'CANARY-SUMMARY take Qwyxzvamycin twice a day 66120',
 };
 const canaryValues = Object.values(canary);
 
@@ -149,6 +153,46 @@ describe('no PHI outside the record (canary)', () => {
     await as(staffCookie, 'GET', `/api/clinics/${clinic.id}/inbox`);
     await as(patientCookie, 'GET', `${record}/threads`);
     await as(patientCookie, 'POST', `${thread}/read`, { upToSequence: 1e9 });
+    // A video visit: the chat and the note's text are stored and read, never logged or
+    // audited; a blank chat message and an amendment without a reason are refused.
+    const videoVisit = await makeAppointment(db, {
+      clinicId: clinic.id,
+      patientId,
+      providerId: provider.id,
+      visitTypeId: (await makeVisitType(db, clinic.id)).id,
+      startsAt: new Date(Date.now() + 5 * 60_000),
+    });
+    const visit = `/api/clinics/${clinic.id}/visits/${videoVisit.id}`;
+    await as(patientCookie, 'POST', `${visit}/check-in`);
+    await as(providerCookie, 'POST', `${visit}/admit`);
+    const chatted = await as(patientCookie, 'POST', `${visit}/chat`, {
+      id: '7d7f1c3e-5a0b-4b8e-9d2a-2f6c1e0a9b11',
+      body: canary.visitChat,
+    });
+    expect(chatted.statusCode).toBe(201);
+    await as(providerCookie, 'POST', `${visit}/chat`, { id: 'nope', body: canary.visitChat });
+    expect((await as(providerCookie, 'GET', `${visit}/chat`)).body).toContain(canary.visitChat);
+    const soap = {
+      subjective: canary.visitChat,
+      objective: '',
+      assessment: canary.noteAssessment,
+      plan: canary.noteAssessment,
+      patientSummary: canary.visitSummary,
+      followUp: canary.visitSummary,
+      amendmentReason: null,
+    };
+    await as(providerCookie, 'PUT', `${visit}/note/draft`, { ...soap, expectedRevision: 0 });
+    await as(providerCookie, 'PUT', `${visit}/note/draft`, { ...soap, expectedRevision: 7 });
+    expect(
+      (await as(providerCookie, 'POST', `${visit}/note/sign`, { expectedRevision: 1 })).statusCode,
+    ).toBe(200);
+    await as(providerCookie, 'PUT', `${visit}/note/draft`, { ...soap, expectedRevision: 0 });
+    await as(providerCookie, 'POST', `${visit}/note/sign`, { expectedRevision: 1 });
+    expect((await as(patientCookie, 'GET', `${visit}/summary`)).body).toContain(
+      canary.visitSummary,
+    );
+    await as(staffCookie, 'GET', `${visit}/note`); // refused: clinical content
+    await as(providerCookie, 'POST', `${visit}/end`);
     // A consent signature: the typed name is stored, never logged or audited; a stale one is refused.
     const consent = await makeConsentDocument(db, clinic.id, staff.id);
     const signature = { consentDocumentId: consent.id, typedName: canary.name };

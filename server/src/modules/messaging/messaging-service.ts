@@ -27,6 +27,7 @@ import { AppError } from '../../platform/errors.js';
 import { nameBasedId } from '../../platform/name-based-id.js';
 import type { AccessBasis } from '../../platform/record-access.js';
 import {
+  afterCommitBroadcaster,
   createEventLog,
   type Broadcaster,
   type RealtimeEventInput,
@@ -120,15 +121,7 @@ export function createMessagingService(deps: MessagingDeps) {
   const queries = createThreadQueries(db);
   const events = createEventLog(db);
 
-  function broadcast(stored: StoredEvent[]) {
-    if (!stored.length || !deps.broadcaster) return;
-    try {
-      deps.broadcaster.broadcast(stored);
-    } catch (err) {
-      // Committed already: clients that missed it resume from the log.
-      deps.log?.error({ err }, 'broadcasting messaging events failed');
-    }
-  }
+  const broadcast = afterCommitBroadcaster(deps.broadcaster, deps.log, 'messaging');
 
   async function foundThread(threadId: string): Promise<ThreadRow> {
     const thread = await queries.thread(threadId);

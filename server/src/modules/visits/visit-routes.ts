@@ -33,7 +33,7 @@ const problems = { 400: problemSchema, 403: problemSchema, 404: problemSchema, 4
 const visitChange: RouteAudit = { action: 'update', resource: 'visit', resourceParam: 'visitId' };
 
 /** The caller and their roles at the route's clinic. */
-function actorOf(request: FastifyRequest): VisitActor {
+export function actorOf(request: FastifyRequest): VisitActor {
   const actor = requireActor(request);
   const { clinicId } = request.params as { clinicId: string };
   return {
@@ -169,7 +169,11 @@ export const visitRoutes: FastifyPluginAsyncZod<{
   app.get(
     `${base}/ice-servers`,
     {
-      config: { access: visitCall },
+      // Audited like a read: it records who set up a connection to the call, and when.
+      config: {
+        access: visitCall,
+        audit: { action: 'read', resource: 'visit-call', resourceParam: 'visitId' },
+      },
       schema: {
         tags,
         summary: 'STUN and TURN servers for the call, with short-lived TURN credentials',

@@ -6,14 +6,15 @@ import { visitChatMessages, visitEncounters } from '../../db/schema/index.js';
 import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import {
+  afterCommitBroadcaster,
   createEventLog,
   type Broadcaster,
   type RealtimeEventInput,
-  type StoredEvent,
 } from '../../platform/realtime/event-log.js';
 import type { PeopleDirectory } from '../identity/people-directory.js';
 import type { AppointmentChange, AppointmentService } from '../scheduling/appointment-service.js';
 import { chatMessage, visitUpdated } from './visit-events.js';
+import { guestsOf, inCall } from './visit-guest-views.js';
 import {
   assertCheckInOpen,
   assertSchedulingMayChange,
@@ -34,6 +35,8 @@ export interface VisitDeps {
   broadcaster?: Broadcaster | undefined;
   metrics?: Registry | undefined;
   log?: { error(obj: object, msg: string): void } | undefined;
+  /** After a visit ended or was cancelled: its guests' sockets are closed (app.ts binds it). */
+  onClosed?: ((visitId: string) => void) | undefined;
 }
 
 /** Who acts on a visit, with their roles at its clinic. */
@@ -53,15 +56,7 @@ export function createVisitService(deps: VisitDeps) {
   const events = createEventLog(db);
   const timings = deps.metrics && visitMetrics(deps.metrics);
 
-  function broadcast(stored: StoredEvent[]) {
-    if (!stored.length || !deps.broadcaster) return;
-    try {
-      deps.broadcaster.broadcast(stored);
-    } catch (err) {
-      // Committed already: clients that missed it resume from the log.
-      deps.log?.error({ err }, 'broadcasting visit events failed');
-    }
-  }
+  const broadcast = afterCommitBroadcaster(deps.broadcaster, deps.log, 'visit');
 
   async function encounterOf(appointmentId: string, tx: AppDatabase = db) {
     const [row] = await tx
@@ -147,7 +142,7 @@ export function createVisitService(deps: VisitDeps) {
         { ...appointment, status: action === 'end' ? 'completed' : 'booked' },
         await encounterOf(visitId, tx),
       );
-      return events.record(tx, visitUpdated(after));
+      return events.record(tx, visitUpdated(after, await guestsOf(tx, visitId)));
     });
     broadcast(stored);
     const { visit } = await load(clinicId, visitId);
@@ -155,6 +150,11 @@ export function createVisitService(deps: VisitDeps) {
   }
 
   return {
+    /** The visit, with no check of who asks (other modules decide their own access). */
+    async find(clinicId: string, visitId: string): Promise<Visit> {
+      return (await load(clinicId, visitId)).visit;
+    },
+
     async visit(clinicId: string, visitId: string, actor: VisitActor): Promise<Visit> {
       const { visit } = await load(clinicId, visitId);
       if (actor.roles.every((r) => r === 'patient' || r === 'provider')) {
@@ -213,6 +213,7 @@ export function createVisitService(deps: VisitDeps) {
           .where(eq(visitEncounters.appointmentId, visitId));
         await deps.appointments.markCompleted(tx, visitId);
       });
+      if (ended.state === 'completed') deps.onClosed?.(visitId);
       if (ended.admittedAt && ended.endedAt && visit.state === 'in-progress') {
         timings?.duration.observe(
           (Date.parse(ended.endedAt) - Date.parse(ended.admittedAt)) / 1000,
@@ -249,7 +250,10 @@ export function createVisitService(deps: VisitDeps) {
           .where(
             and(eq(visitEncounters.appointmentId, visitId), eq(visitEncounters.state, 'waiting')),
           );
-        return events.record(tx, visitUpdated({ ...visit, providerNote: note }));
+        return events.record(
+          tx,
+          visitUpdated({ ...visit, providerNote: note }, await guestsOf(tx, visitId)),
+        );
       });
       broadcast(stored);
       return { ...visit, providerNote: note };
@@ -335,7 +339,7 @@ export function createVisitService(deps: VisitDeps) {
           .returning();
         if (!row) return undefined;
         const message = chatView(row, name);
-        return { message, stored: await events.record(tx, [chatMessage(clinicId, message)]) };
+        return { message, stored: await events.record(tx, chatMessage(visit, message)) };
       });
       if (!result) {
         // Its twin won the race: answer what it stored.
@@ -349,7 +353,10 @@ export function createVisitService(deps: VisitDeps) {
       return { message: result.message, replayed: false };
     },
 
-    /** May this person take part in the visit's call now (signaling, ICE servers)? */
+    /**
+     * May this person (or admitted guest, by their guest id) take part in the visit's call
+     * now (signaling, ICE servers)? `peers`: everyone else in it.
+     */
     async participantIn(
       clinicId: string,
       visitId: string,
@@ -357,7 +364,8 @@ export function createVisitService(deps: VisitDeps) {
     ): Promise<{ visit: Visit; peers: string[] } | undefined> {
       try {
         const { visit } = await load(clinicId, visitId);
-        const people = [visit.patient.id, visit.provider.id];
+        const guests = (await guestsOf(db, visitId)).filter(inCall).map((g) => g.id);
+        const people = [visit.patient.id, visit.provider.id, ...guests];
         if (!people.includes(userId)) return undefined;
         return { visit, peers: people.filter((p) => p !== userId) };
       } catch (err) {
@@ -378,8 +386,13 @@ export function createVisitService(deps: VisitDeps) {
           const encounter = await encounterOf(appointmentId);
           if (!encounter) return;
           const { visit } = await load(encounter.organizationId, appointmentId);
-          const stored = await db.transaction((tx) => events.record(tx, visitUpdated(visit)));
+          const stored = await db.transaction(async (tx) =>
+            events.record(tx, visitUpdated(visit, await guestsOf(tx, appointmentId))),
+          );
           broadcast(stored);
+          if (visit.state !== 'waiting' && visit.state !== 'in-progress') {
+            deps.onClosed?.(appointmentId);
+          }
         })().catch((err: unknown) =>
           deps.log?.error({ err }, 'telling a visit of its change failed'),
         );

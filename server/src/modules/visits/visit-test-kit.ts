@@ -1,5 +1,6 @@
 import type { AppDatabase } from '../../db/client.js';
-import { visitEncounters } from '../../db/schema/index.js';
+import { visitEncounters, visitGuests } from '../../db/schema/index.js';
+import { hashSecretToken, newSecretToken } from '../identity/secret-tokens.js';
 import { makeClinic, makePerson } from '../../testing/factories.js';
 import { signedInCookie } from '../../testing/sessions.js';
 import { sameOrigin, type TestApp } from '../../testing/test-app.js';
@@ -95,4 +96,56 @@ export async function seedEncounter(
     checkedInAt: now,
     ...(state === 'in-progress' ? { admittedAt: now, admittedBy: visit.providerId } : {}),
   });
+}
+
+/**
+ * A guest of the world's visit (or `visitId`): invited by the provider, their link used
+ * under `name`. Answers the guest's id, their cookie and the invite's raw token.
+ */
+export async function acceptedGuest(t: TestApp, w: VisitWorld, name: string, visitId = w.visitId) {
+  const invite = await w.call('provider', 'POST', `/visits/${visitId}/invites`);
+  if (invite.statusCode !== 201) throw new Error(`invite: ${invite.statusCode} ${invite.body}`);
+  const token = invite.json<{ url: string }>().url.split('#')[1]!;
+  const accepted = await acceptInvite(t, token, name);
+  if (accepted.statusCode !== 200)
+    throw new Error(`accept: ${accepted.statusCode} ${accepted.body}`);
+  const cookie = accepted.cookies.find((c) => c.name === 'ov_guest')!;
+  return {
+    id: accepted.json<{ guest: { id: string } }>().guest.id,
+    cookie: `ov_guest=${cookie.value}`,
+    token,
+  };
+}
+
+export const acceptInvite = (t: TestApp, token: string, displayName: string) =>
+  t.app.inject({
+    method: 'POST',
+    url: '/api/visit-invites/accept',
+    headers: sameOrigin,
+    payload: { token, displayName },
+  });
+
+/** A guest row put straight in the table (fixtures): their link used, waiting or admitted. */
+export async function seedGuest(
+  db: AppDatabase,
+  visit: { id: string; clinicId: string; providerId: string },
+  state: 'waiting' | 'admitted',
+) {
+  const token = newSecretToken();
+  const now = new Date();
+  const [row] = await db
+    .insert(visitGuests)
+    .values({
+      appointmentId: visit.id,
+      organizationId: visit.clinicId,
+      displayName: 'Seeded Guest',
+      invitedBy: visit.providerId,
+      inviteTokenHash: hashSecretToken(newSecretToken()),
+      inviteExpiresAt: new Date(now.getTime() + 3_600_000),
+      acceptedAt: now,
+      sessionTokenHash: hashSecretToken(token),
+      ...(state === 'admitted' ? { admittedAt: now, admittedBy: visit.providerId } : {}),
+    })
+    .returning();
+  return { id: row!.id, cookie: `ov_guest=${token}` };
 }

@@ -90,17 +90,32 @@ describe('the visit lifecycle, enforced on the server', () => {
         w.people.provider.id,
       ].sort(),
     );
-    // Each change reached the visit's room and both people's own rooms.
-    const heard = await w.db
-      .select({ room: realtimeEvents.room, payload: realtimeEvents.payload })
-      .from(realtimeEvents)
-      .where(eq(realtimeEvents.room, `visit:${w.visitId}`));
-    expect(heard.map((e) => (e.payload as { visit: Visit }).visit.state)).toEqual([
-      'waiting',
-      'waiting',
-      'in-progress',
-      'completed',
+    // Each change reached both people's own rooms with the visit; the call's room (guests
+    // may be in it) heard only its state and participants.
+    const heard = async (room: string) =>
+      (
+        await w.db
+          .select({ type: realtimeEvents.type, payload: realtimeEvents.payload })
+          .from(realtimeEvents)
+          .where(eq(realtimeEvents.room, room))
+          .orderBy(realtimeEvents.id)
+      ).map((e) => ({ type: e.type, payload: e.payload as Record<string, { state: string }> }));
+    for (const person of [w.people.patient.id, w.people.provider.id]) {
+      expect((await heard(`user:${person}`)).map((e) => e.payload.visit!.state)).toEqual([
+        'waiting',
+        'waiting',
+        'in-progress',
+        'completed',
+      ]);
+    }
+    const call = await heard(`visit:${w.visitId}`);
+    expect(call.map((e) => [e.type, e.payload.call!.state])).toEqual([
+      ['visit.participants', 'waiting'],
+      ['visit.participants', 'waiting'],
+      ['visit.participants', 'in-progress'],
+      ['visit.participants', 'completed'],
     ]);
+    expect(JSON.stringify(call)).not.toContain(w.people.patient.displayName);
   });
 
   it('refuses steps out of order with 409, and answers a retried step the same', async () => {

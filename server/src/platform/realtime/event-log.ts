@@ -34,6 +34,25 @@ export interface Broadcaster {
 }
 
 /**
+ * A service's broadcaster after its commit: a failure is logged, never thrown (the change is
+ * committed already, and clients that missed it resume from the log).
+ */
+export function afterCommitBroadcaster(
+  broadcaster: Broadcaster | undefined,
+  log: { error(obj: object, msg: string): void } | undefined,
+  what: string,
+) {
+  return (stored: StoredEvent[]) => {
+    if (!stored.length || !broadcaster) return;
+    try {
+      broadcaster.broadcast(stored);
+    } catch (err) {
+      log?.error({ err }, `broadcasting ${what} events failed`);
+    }
+  };
+}
+
+/**
  * The durable half of realtime: events are rows written in the same transaction as the
  * change they report, so an acknowledged change always has its event. After the commit the
  * caller broadcasts them; a client that missed some (a dropped connection, a dead

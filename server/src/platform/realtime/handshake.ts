@@ -42,6 +42,12 @@ function parseCookies(raw: string): Record<string, string> {
   return cookies;
 }
 
+/** The cookies of the opening request (none: an empty record). */
+export function cookiesOf(request: IncomingMessage): Record<string, string> {
+  const raw = header(request, 'cookie');
+  return raw ? parseCookies(raw) : (Object.create(null) as Record<string, string>);
+}
+
 /** The session token from the cookie header: the same cookie names HTTP reads. */
 export function sessionTokenOf(request: IncomingMessage): string | undefined {
   const raw = header(request, 'cookie');

@@ -11,7 +11,7 @@ import type { AuditEventInput } from '../../modules/audit/audit-event.js';
 import type { Actor } from '../access.js';
 import { systemClock, type Clock } from '../clock.js';
 import { createEventLog, type Broadcaster, type Room, type StoredEvent } from './event-log.js';
-import { clientIp, originAllowed, sessionTokenOf } from './handshake.js';
+import { clientIp, cookiesOf, originAllowed, sessionTokenOf } from './handshake.js';
 import {
   createTokenBuckets,
   defaultEventBudget,
@@ -77,6 +77,15 @@ export interface RealtimeServerDeps {
   sessions: {
     resolve(token: string, options: { recordActivity?: boolean }): Promise<Actor | undefined>;
   };
+  /**
+   * A second credential: a video visit guest's cookie (no account), tried when the request
+   * has no valid session. The owner module resolves it to an Actor with `guestOf` set and no
+   * memberships, and is asked again at every re-check like a session.
+   */
+  guests?: {
+    tokenOf(cookies: Record<string, string>): string | undefined;
+    resolve(token: string): Promise<Actor | undefined>;
+  };
   db: AppDatabase;
   redis?: Redis | undefined;
   log: FastifyBaseLogger;
@@ -115,11 +124,15 @@ export function wireEvent(event: StoredEvent) {
   };
 }
 
+/** Resolves a credential again (re-checks): the session service, or the guests' resolver. */
+type Resolve = (token: string) => Promise<Actor | undefined>;
+
 interface SocketState {
   person: Actor;
   sessionId: string;
   /** The session cookie's token (re-checks); only ever in memory, never in socket.data. */
   token: string;
+  resolve: Resolve;
   clientIp: string | undefined;
   userAgent: string | undefined;
   /** Client events run one after another, in the order they arrived. */
@@ -130,6 +143,7 @@ interface SocketState {
 
 interface TrackedSession {
   token: string;
+  resolve: Resolve;
   userId: string;
   sockets: Set<Socket>;
   /** Memberships as last seen: a change re-checks every room the sockets are in. */
@@ -210,10 +224,9 @@ export function createRealtimeServer(deps: RealtimeServerDeps) {
     if (!originAllowed(request, config.corsOrigins, config.trustProxy)) {
       throw refusal('origin-not-allowed');
     }
-    const token = sessionTokenOf(request);
-    // Connecting is not activity: a page left open must not keep an idle session alive.
-    const person = token ? await sessions.resolve(token, { recordActivity: false }) : undefined;
-    if (!token || !person || person.stage !== 'complete') throw refusal('unauthorized');
+    const credential = await identify(request);
+    if (!credential) throw refusal('unauthorized');
+    const { person, token, resolve } = credential;
 
     if (socket.recovered) await reauthorizeRecovered(socket, person, heldBack);
     socket.data = { userId: person.userId, sessionId: person.sessionId };
@@ -222,12 +235,30 @@ export function createRealtimeServer(deps: RealtimeServerDeps) {
       person,
       sessionId: person.sessionId,
       token,
+      resolve,
       clientIp: clientIp(request, config.trustProxy),
       userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 300) : undefined,
       queue: Promise.resolve(),
       refusedAt: [],
     });
     pendingHeldBack.set(socket, heldBack);
+  }
+
+  // Connecting is not activity: a page left open must not keep an idle session alive.
+  const resolveSession: Resolve = (token) => sessions.resolve(token, { recordActivity: false });
+
+  /** Who opens the socket: a signed-in person, else a visit guest, else nobody. */
+  async function identify(request: Socket['request']) {
+    const token = sessionTokenOf(request);
+    const person = token ? await resolveSession(token) : undefined;
+    if (token && person?.stage === 'complete') return { person, token, resolve: resolveSession };
+    const guests = deps.guests;
+    const guestToken = guests?.tokenOf(cookiesOf(request));
+    if (!guests || !guestToken) return undefined;
+    const resolveGuest: Resolve = (t) => guests.resolve(t);
+    const guest = await resolveGuest(guestToken);
+    if (guest?.stage !== 'complete' || !guest.guestOf) return undefined;
+    return { person: guest, token: guestToken, resolve: resolveGuest };
   }
 
   /**
@@ -258,6 +289,7 @@ export function createRealtimeServer(deps: RealtimeServerDeps) {
     socketsPerUser.set(userId, (socketsPerUser.get(userId) ?? 0) + 1);
     const session = tracked.get(state.sessionId) ?? {
       token: state.token,
+      resolve: state.resolve,
       userId,
       sockets: new Set<Socket>(),
       membershipsKey: membershipsKey(state.person),
@@ -443,7 +475,7 @@ export function createRealtimeServer(deps: RealtimeServerDeps) {
     const session = tracked.get(sessionId);
     if (!session) return Promise.resolve(false);
     session.checking ??= (async () => {
-      const person = await sessions.resolve(session.token, { recordActivity: false });
+      const person = await session.resolve(session.token);
       if (!person || person.stage !== 'complete' || person.sessionId !== sessionId) {
         endSession(sessionId, session);
         return false;
@@ -572,6 +604,15 @@ export function createRealtimeServer(deps: RealtimeServerDeps) {
     /** Takes everyone (or one person) out of a room, on every instance: access changed. */
     removeFromRoom(room: string, userId?: string) {
       io.in(userId ? userRoom(userId) : room).socketsLeave(room);
+    },
+
+    /**
+     * Ends a person's (or a visit guest's) sockets on every instance now, as a re-check
+     * would: `session-ended`, then the disconnect. Their access was just taken away.
+     */
+    disconnectPerson(userId: string) {
+      io.to(userRoom(userId)).emit('session-ended', {});
+      io.in(userRoom(userId)).disconnectSockets(true);
     },
 
     /** Re-checks every connected session now (tests; the timer does it periodically). */

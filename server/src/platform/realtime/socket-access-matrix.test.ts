@@ -55,6 +55,8 @@ const rooms: Record<string, RoomCase> = {
     audited: 'message-thread',
   },
   // A video visit of patient A with the care provider: its two participants, nobody else.
+  // Its admitted guests (no account, their own cookie) join it too; guests of other visits,
+  // waiting or removed guests are refused: modules/visits/visit-guests.test.ts.
   visit: {
     room: (w) => `visit:${w.visitOfA}`,
     allowed: ['patientA', 'careProvider'],

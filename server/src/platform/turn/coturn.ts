@@ -155,7 +155,11 @@ export async function startCoturn(options: CoturnOptions = {}): Promise<RunningC
     secret,
     turnUrls,
     stunUrl,
-    ice: { stunUrls: [stunUrl], turn: { urls: turnUrls, secret, credentialTtlSeconds: 3600 } },
+    ice: {
+      stunUrls: [stunUrl],
+      transportPolicy: 'all' as const,
+      turn: { urls: turnUrls, secret, credentialTtlSeconds: 3600 },
+    },
     env: { STUN_URLS: stunUrl, TURN_URLS: turnUrls.join(','), TURN_SECRET: secret },
     log,
     stop,

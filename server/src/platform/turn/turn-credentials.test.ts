@@ -16,6 +16,7 @@ const at = (iso: string) => ({ now: () => new Date(iso) });
 
 const config: IceConfig = {
   stunUrls: ['stun:turn.clinic.test:3478'],
+  transportPolicy: 'all',
   turn: {
     urls: ['turn:turn.clinic.test:3478?transport=udp', 'turns:turn.clinic.test:443?transport=tcp'],
     secret,
@@ -73,10 +74,25 @@ describe('TURN REST API credentials', () => {
   it('answers STUN only, or nothing, when no TURN server is configured', () => {
     expect(
       iceServersFor({ ...config, turn: undefined }, at('2026-03-08T12:00:00Z'), userId),
-    ).toEqual({ iceServers: [{ urls: ['stun:turn.clinic.test:3478'] }], expiresAt: null });
+    ).toEqual({
+      iceServers: [{ urls: ['stun:turn.clinic.test:3478'] }],
+      expiresAt: null,
+      iceTransportPolicy: 'all',
+    });
     expect(
-      iceServersFor({ stunUrls: [], turn: undefined }, at('2026-03-08T12:00:00Z'), userId),
-    ).toEqual({ iceServers: [], expiresAt: null });
+      iceServersFor(
+        { stunUrls: [], transportPolicy: 'all', turn: undefined },
+        at('2026-03-08T12:00:00Z'),
+        userId,
+      ),
+    ).toEqual({ iceServers: [], expiresAt: null, iceTransportPolicy: 'all' });
+  });
+
+  it('passes the relay-only policy on to the browser', () => {
+    expect(
+      iceServersFor({ ...config, transportPolicy: 'relay' }, at('2026-03-08T12:00:00Z'), userId)
+        .iceTransportPolicy,
+    ).toBe('relay');
   });
 
   it('refuses a user id that would change where coturn reads the expiry', () => {

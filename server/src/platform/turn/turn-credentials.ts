@@ -13,6 +13,8 @@ export interface TurnServerConfig {
 /** The ICE servers this deployment offers browsers (STUN_URLS, TURN_URLS, TURN_SECRET). */
 export interface IceConfig {
   stunUrls: string[];
+  /** `relay`: browsers use TURN only (neither side learns the other's address). */
+  transportPolicy: 'all' | 'relay';
   turn: TurnServerConfig | undefined;
 }
 
@@ -32,6 +34,8 @@ export interface IceServers {
    * restart after this time needs fresh servers.
    */
   expiresAt: string | null;
+  /** For `new RTCPeerConnection({ iceTransportPolicy })`. */
+  iceTransportPolicy: 'all' | 'relay';
 }
 
 export const DEFAULT_TURN_CREDENTIAL_TTL_S = 3600;
@@ -56,11 +60,16 @@ export function iceServersFor(config: IceConfig, clock: Clock, userId: string): 
   }
   const iceServers: IceServer[] = config.stunUrls.length ? [{ urls: [...config.stunUrls] }] : [];
   const turn = config.turn;
-  if (!turn || !turn.urls.length) return { iceServers, expiresAt: null };
+  const iceTransportPolicy = config.transportPolicy;
+  if (!turn || !turn.urls.length) return { iceServers, expiresAt: null, iceTransportPolicy };
 
   const expiresAtSeconds = Math.floor(clock.now().getTime() / 1000) + turn.credentialTtlSeconds;
   const username = `${expiresAtSeconds}:${userId}`;
   const credential = createHmac('sha1', turn.secret).update(username).digest('base64');
   iceServers.push({ urls: [...turn.urls], username, credential });
-  return { iceServers, expiresAt: new Date(expiresAtSeconds * 1000).toISOString() };
+  return {
+    iceServers,
+    expiresAt: new Date(expiresAtSeconds * 1000).toISOString(),
+    iceTransportPolicy,
+  };
 }
