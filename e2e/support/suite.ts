@@ -8,9 +8,13 @@ import { startBuiltServer, type RunningServer } from './server.js';
 /**
  * A browser test file's fixture: the built server (with `env`, which may be computed once
  * earlier hooks have run) and Chromium, started once; every page a test opens is checked
- * for script errors, screenshotted if the test failed, and closed after it.
+ * for script errors, screenshotted if the test failed, and closed after it. `browserArgs` are
+ * extra Chromium flags (fake camera and microphone for the video tests).
  */
-export function browserSuite(env: () => Record<string, string> = () => ({})) {
+export function browserSuite(
+  env: () => Record<string, string> = () => ({}),
+  options: { browserArgs?: string[] } = {},
+) {
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
   let pages: Page[] = [];
@@ -18,7 +22,7 @@ export function browserSuite(env: () => Record<string, string> = () => ({})) {
 
   beforeAll(async () => {
     server = await startBuiltServer(env());
-    browser = await launchBrowser();
+    browser = await launchBrowser(options.browserArgs);
   });
   afterAll(async () => {
     await browser?.close();

@@ -46,6 +46,10 @@ import { AppLayout } from './shell/app-layout';
 import { NotFoundPage } from './shell/not-found-page';
 import { RouteErrorPage } from './shell/route-error-page';
 import { StatusPage } from './status/status-page';
+import { PatientVisitRoomPage } from './visits/patient-visit-room-page';
+import { VisitSummaryPage } from './visit-notes/visit-summary-page';
+import { ProviderVisitPage } from './visits/provider-visit-page';
+import { WaitingRoomPage } from './visits/waiting-room-page';
 
 export const router = createBrowserRouter([
   {
@@ -106,6 +110,10 @@ export const router = createBrowserRouter([
           { path: 'patient/intake', element: <PatientIntakePage /> },
           { path: 'patient/book', element: <BookingPage /> },
           { path: 'patient/visits', element: <MyVisitsPage /> },
+          { path: 'patient/visits/:visitId/room', element: <PatientVisitRoomPage /> },
+          { path: 'patient/visits/:visitId/summary', element: <VisitSummaryPage /> },
+          { path: 'provider/waiting-room', element: <WaitingRoomPage /> },
+          { path: 'provider/visits/:visitId', element: <ProviderVisitPage /> },
           { path: 'provider/calendar', element: <ProviderCalendarPage /> },
           { path: 'provider/availability', element: <MyAvailabilityPage /> },
           {

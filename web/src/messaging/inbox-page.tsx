@@ -1,20 +1,25 @@
 import { useState, type FormEvent } from 'react';
 import { Alert, Button, Group, NativeSelect, Stack, Text, Title } from '@mantine/core';
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  queryOptions,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
 import { useParams, useSearchParams } from 'react-router';
 import {
+  colleagueListSchema,
   messageThreadStatuses,
   messageThreadSummarySchema,
   type MessageThreadStatus,
   type MessageThreadSummary,
 } from '@openvisit/contracts';
-import { apiSend } from '../api/client';
+import { apiGet, apiSend } from '../api/client';
 import { describeError } from '../api/describe-error';
 import { bodyFieldErrors } from '../api/field-errors';
-import { membersQuery } from '../admin/people-page';
 import { useWorkforceClinic } from '../auth/clinic-of';
 import { useSession } from '../auth/session';
-import { providersQuery } from '../care/care-queries';
 import { SuccessNotice } from '../shell/live-region';
 import { PageTitle } from '../shell/page-title';
 import { useRealtimeRoom } from '../shell/realtime';
@@ -156,14 +161,7 @@ export function InboxThreadPage() {
       viewerId={viewer.id}
       audience="care-team"
       back={{ to: '/clinic/inbox', label: 'Back to the inbox' }}
-      work={(view) => (
-        <ThreadWork
-          clinicId={work.clinicId}
-          thread={view.thread}
-          viewer={viewer}
-          isAdmin={work.roles.has('admin')}
-        />
-      )}
+      work={(view) => <ThreadWork clinicId={work.clinicId} thread={view.thread} viewer={viewer} />}
     />
   );
 }
@@ -178,7 +176,6 @@ function ThreadWork(props: {
   clinicId: string;
   thread: MessageThreadSummary;
   viewer: { id: string; displayName: string };
-  isAdmin: boolean;
 }) {
   const { clinicId, thread, viewer } = props;
   const queryClient = useQueryClient();
@@ -201,7 +198,7 @@ function ThreadWork(props: {
     },
     onMutate: () => setNotice(''),
   });
-  const people = useAssignablePeople(clinicId, viewer, props.isAdmin, thread.assignee);
+  const people = useAssignablePeople(clinicId, viewer, thread.assignee);
   const errors = bodyFieldErrors(change.error);
 
   return (
@@ -287,25 +284,27 @@ function ThreadWorkForm(props: {
 }
 
 /**
- * Who a conversation can be given to: the viewer, the clinic's providers (the one list every
- * role may read), and, for admins, every active staff member and admin. The server decides
- * (a provider must care for the patient) and says why when it refuses.
+ * Who a conversation can be given to: the viewer and the clinic's active providers, staff
+ * and admins (the colleagues list every working role may read). The server decides (a
+ * provider must care for the patient) and says why when it refuses.
  */
+function colleaguesQuery(clinicId: string) {
+  return queryOptions({
+    queryKey: ['clinics', clinicId, 'colleagues'],
+    queryFn: ({ signal }) =>
+      apiGet(`/api/clinics/${clinicId}/colleagues`, colleagueListSchema, { signal }),
+    staleTime: 60_000,
+  });
+}
+
 function useAssignablePeople(
   clinicId: string,
   viewer: { id: string; displayName: string },
-  isAdmin: boolean,
   current: { id: string; displayName: string } | null,
 ) {
-  const providers = useQuery(providersQuery(clinicId));
-  const members = useQuery({ ...membersQuery(clinicId), enabled: isAdmin });
+  const colleagues = useQuery(colleaguesQuery(clinicId));
   const names = new Map<string, string>();
-  for (const p of providers.data?.providers ?? []) names.set(p.id, p.displayName);
-  for (const m of members.data?.members ?? []) {
-    if (m.status === 'active' && m.roles.some((r) => r !== 'patient')) {
-      names.set(m.id, m.displayName);
-    }
-  }
+  for (const c of colleagues.data?.colleagues ?? []) names.set(c.id, c.displayName);
   if (current) names.set(current.id, current.displayName);
   names.set(viewer.id, `${viewer.displayName} (you)`);
   return [...names]

@@ -35,7 +35,12 @@ export function ProviderHome() {
           <TextLink to="/provider/profile">My profile</TextLink>.
         </Text>
       )}
-      <Text c="dimmed">The waiting room arrives in the next releases.</Text>
+      {sessionState.status === 'signed-in' && (
+        <Text>
+          Patients who checked in for a video visit wait in your{' '}
+          <TextLink to="/provider/waiting-room">Waiting room</TextLink>; admit them from there.
+        </Text>
+      )}
     </Stack>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link } from 'react-router';
 import type { Appointment, VisitType } from '@openvisit/contracts';
 import { profileQuery } from '../chart/chart-queries';
 import { useOwnRecord } from '../chart/my-record-pages';
@@ -100,6 +101,15 @@ function Visits({ clinicId, patientId }: { clinicId: string; patientId: string }
                     {appointment.visitType.durationMinutes} minutes)
                   </Text>
                   <Group gap="sm">
+                    {appointment.visitType.modality === 'video' && (
+                      <Button
+                        component={Link}
+                        to={`/patient/visits/${appointment.id}/room`}
+                        aria-label={`Join video visit on ${dayAndTimeLabel(appointment.startsAt, zone)}`}
+                      >
+                        Join video visit
+                      </Button>
+                    )}
                     <Button
                       variant="default"
                       onClick={() => {
@@ -141,6 +151,7 @@ function Visits({ clinicId, patientId }: { clinicId: string; patientId: string }
                   <Table.Th>Visit</Table.Th>
                   <Table.Th>Provider</Table.Th>
                   <Table.Th>Status</Table.Th>
+                  <Table.Th>Summary</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -153,6 +164,19 @@ function Visits({ clinicId, patientId }: { clinicId: string; patientId: string }
                       {appointment.cancelReason === 'Rescheduled'
                         ? 'Moved to another time'
                         : statusLabel(appointment)}
+                    </Table.Td>
+                    <Table.Td>
+                      {appointment.status === 'completed' &&
+                      appointment.visitType.modality === 'video' ? (
+                        <TextLink
+                          to={`/patient/visits/${appointment.id}/summary`}
+                          aria-label={`Summary of the visit on ${dayAndTimeLabel(appointment.startsAt, zone)}`}
+                        >
+                          Visit summary
+                        </TextLink>
+                      ) : (
+                        '—'
+                      )}
                     </Table.Td>
                   </Table.Tr>
                 ))}

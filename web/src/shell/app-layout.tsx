@@ -42,6 +42,7 @@ const workforceLinks: ShellLink[] = [
 ];
 
 const providerLinks: ShellLink[] = [
+  { to: '/provider/waiting-room', label: 'Waiting room', description: 'Admit checked-in patients' },
   { to: '/provider/calendar', label: 'Calendar', description: 'Your visits, week by week' },
   { to: '/provider/availability', label: 'Availability', description: 'Hours, time off' },
   { to: '/provider/profile', label: 'My profile', description: 'Photo, bio, licenses' },

@@ -67,6 +67,10 @@ export class RealtimeClient {
   private onSessionEnded: (() => void) | undefined;
   private readonly rooms = new Map<string, RoomEntry>();
   private readonly handlers = new Map<string, Set<(event: RealtimeEvent) => void>>();
+  private readonly transientHandlers = new Map<
+    string,
+    Set<(data: Record<string, unknown>) => void>
+  >();
   private readonly liveListeners = new Set<(room: string, mark: number) => void>();
   private readonly statusListeners = new Set<() => void>();
   private readonly seen = new Set<number>();
@@ -177,6 +181,26 @@ export class RealtimeClient {
     return room.liveSince;
   }
 
+  /**
+   * Sends a client event that is not a room event (a visit's WebRTC `signal`): answered by the
+   * server's ack, undefined when there is no connection or no answer.
+   */
+  async send(event: string, data: unknown): Promise<Reply | undefined> {
+    const socket = this.socket;
+    if (!socket?.connected) return undefined;
+    return this.ask(socket, event, data);
+  }
+
+  /** Calls `listener` for each transient event of `type` (relayed live, never logged or resumed). */
+  onTransient(type: string, listener: (data: Record<string, unknown>) => void): () => void {
+    const set = this.transientHandlers.get(type) ?? new Set();
+    set.add(listener);
+    this.transientHandlers.set(type, set);
+    return () => {
+      set.delete(listener);
+    };
+  }
+
   getStatus = (): ConnectionStatus => this.status;
 
   subscribeStatus = (listener: () => void): (() => void) => {
@@ -234,7 +258,19 @@ export class RealtimeClient {
       for (const listener of this.liveListeners) listener(data.room as string, ++this.generation);
     });
     socket.onAny((type: string, data: unknown) => {
-      if (socket === this.socket) this.receive(type, data);
+      if (socket !== this.socket) return;
+      const transient = this.transientHandlers.get(type);
+      if (transient && data && typeof data === 'object') {
+        for (const listener of transient) {
+          try {
+            listener(data as Record<string, unknown>);
+          } catch {
+            // As for room events: one screen's bug must not keep it from the others.
+          }
+        }
+        return;
+      }
+      this.receive(type, data);
     });
     socket.io.on('reconnect_failed', () => {
       if (socket === this.socket) this.pause();
