@@ -216,11 +216,27 @@ describe('configuration', () => {
     expect(bad).not.toContain('hunter2');
   });
 
+  it('lets ICE_TRANSPORT_POLICY=relay hide addresses only when a TURN server is set', () => {
+    expect(problemsOf({ ICE_TRANSPORT_POLICY: 'relay' })).toEqual([
+      'ICE_TRANSPORT_POLICY: relay needs a TURN server (TURN_URLS and TURN_SECRET)',
+    ]);
+    expect(problemsOf({ ICE_TRANSPORT_POLICY: 'sometimes' }).join()).toMatch(
+      /ICE_TRANSPORT_POLICY/,
+    );
+    const relayed = load({
+      ICE_TRANSPORT_POLICY: 'relay',
+      TURN_URLS: 'turn:turn.clinic.test:3478',
+      TURN_SECRET: 'c0ffee'.repeat(8),
+    });
+    expect(relayed.ice.transportPolicy).toBe('relay');
+  });
+
   it('offers TURN only with its shared secret, and STUN on its own', () => {
     const secret = 'c0ffee'.repeat(8);
-    expect(load({}).ice).toEqual({ stunUrls: [], turn: undefined });
+    expect(load({}).ice).toEqual({ stunUrls: [], transportPolicy: 'all', turn: undefined });
     expect(load({ STUN_URLS: 'stun:turn.clinic.test:3478' }).ice).toEqual({
       stunUrls: ['stun:turn.clinic.test:3478'],
+      transportPolicy: 'all',
       turn: undefined,
     });
     expect(

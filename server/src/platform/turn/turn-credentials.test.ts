@@ -45,6 +45,7 @@ describe('TURN REST API credentials', () => {
         },
       ],
       expiresAt: '2026-03-08T13:00:00.000Z',
+      iceTransportPolicy: 'all',
     });
     const expected = createHmac('sha1', Buffer.from(secret, 'utf8'))
       .update(Buffer.from(`1772974800:${userId}`, 'utf8'))
