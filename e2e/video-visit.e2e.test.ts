@@ -246,3 +246,83 @@ describe.skipIf(!onlyLoopback || !turnserverPath)(
     }, 180_000);
   },
 );
+
+describe.skipIf(!onlyLoopback)(
+  'video visit with a guest (a mesh of three; runs only with loopback as the only network interface)',
+  () => {
+    // A server of its own: the demo visit is used once per server.
+    const suite = browserSuite(undefined, { browserArgs: fakeMedia });
+
+    it('Dr. Okafor invites an interpreter by link, admits him, all three see each other; removing him ends his call', async () => {
+      const { doctor, aisha } = await meetByVideo(suite);
+
+      // The invite: a single-use link, shown once, with when it expires.
+      await doctor.getByRole('button', { name: 'Invite a guest' }).click();
+      const dialog = doctor.getByRole('dialog', { name: 'Invite a guest' });
+      await dialog.getByText('It works once', { exact: false }).waitFor();
+      await dialog.getByRole('button', { name: 'Create the link' }).click();
+      const url = await dialog.getByRole('textbox', { name: 'Invite link' }).inputValue();
+      expect(url).toMatch(/\/visit-invite#[A-Za-z0-9_-]{43}$/);
+      await dialog.getByText(/^It expires at/).waitFor();
+      await dialog.getByRole('button', { name: 'Copy link' }).waitFor();
+      await dialog.getByRole('button', { name: 'Done' }).click();
+      const guestRow = doctor
+        .getByRole('list', { name: 'Guests of this visit' })
+        .getByRole('listitem');
+      await guestRow.getByText('Invited (link not used yet)').waitFor();
+
+      // A third browser profile, no account, opens the link (the server's own origin here).
+      const guest = await suite.open(`/visit-invite#${url.split('#')[1]}`);
+      await guest.getByRole('heading', { level: 1, name: 'Video visit' }).waitFor();
+      // The token leaves the address bar at once.
+      await guest.waitForURL((address) => address.hash === '');
+      // No app shell for a guest.
+      expect(await guest.getByRole('navigation').count()).toBe(0);
+      await guest.getByRole('textbox', { name: /^Your name/ }).fill('Sam Interpreter');
+      await guest.getByRole('button', { name: 'Join the visit' }).click();
+      await guest.getByText('The provider will let you in.', { exact: false }).waitFor();
+      await playsFrames(guest, guest.getByLabel('Your camera preview'));
+      await guest.getByText('Your connection to the clinic is live.').waitFor();
+
+      // Dr. Okafor's list shows him waiting, live; Aisha sees who is waiting to join.
+      await guestRow.getByText('Sam Interpreter', { exact: true }).waitFor();
+      await guestRow.getByText('Waiting to be let in').waitFor();
+      await aisha.getByText(/to let them in: Sam Interpreter\.$/).waitFor();
+      await doctor.getByRole('button', { name: 'Admit Sam Interpreter' }).click();
+      await guestRow.getByText('In the call').waitFor();
+
+      // A mesh of three: each page has two peer connections and plays the other two cameras.
+      for (const [page, others] of [
+        [doctor, ['Aisha Bello', 'Sam Interpreter']],
+        [aisha, ['Dr. Ada Okafor', 'Sam Interpreter']],
+        // A guest is not told the patient's name.
+        [guest, ['Patient', 'Dr. Ada Okafor']],
+      ] as const) {
+        await page.getByTestId('call-status').getByText('Connected', { exact: true }).waitFor();
+        expect(await page.getByTestId('remote-video').count()).toBe(2);
+        for (const other of others) await playsFrames(page, page.getByLabel(`Video of ${other}`));
+      }
+      await aisha
+        .getByRole('list', { name: 'People in this call' })
+        .getByText('Sam Interpreter (guest)')
+        .waitFor();
+      expect(await guest.getByText('Aisha', { exact: false }).count()).toBe(0);
+      // Guests are not in the chat.
+      expect(await guest.getByRole('textbox', { name: 'Message' }).count()).toBe(0);
+
+      // Dr. Okafor removes him: his page says so, and the others' tiles for him go.
+      await doctor.getByRole('button', { name: 'Remove Sam Interpreter' }).click();
+      await guest.getByText('You were removed from this visit').waitFor();
+      await guestRow.getByText('Removed').waitFor();
+      for (const page of [doctor, aisha]) {
+        await page.getByLabel('Video of Sam Interpreter').waitFor({ state: 'detached' });
+        expect(await page.getByTestId('remote-video').count()).toBe(1);
+      }
+      // Aisha and Dr. Okafor are still in the call.
+      await playsFrames(doctor, doctor.getByLabel('Video of Aisha Bello'));
+      await playsFrames(aisha, aisha.getByLabel('Video of Dr. Ada Okafor'));
+      // His camera is off: the call and the device check are gone from his page.
+      expect(await guest.locator('video').count()).toBe(0);
+    }, 240_000);
+  },
+);

@@ -46,12 +46,15 @@ import { AppLayout } from './shell/app-layout';
 import { NotFoundPage } from './shell/not-found-page';
 import { RouteErrorPage } from './shell/route-error-page';
 import { StatusPage } from './status/status-page';
+import { GuestVisitPage } from './visits/guest-visit-page';
 import { PatientVisitRoomPage } from './visits/patient-visit-room-page';
 import { VisitSummaryPage } from './visit-notes/visit-summary-page';
 import { ProviderVisitPage } from './visits/provider-visit-page';
 import { WaitingRoomPage } from './visits/waiting-room-page';
 
 export const router = createBrowserRouter([
+  // A visit guest (invite link, no account): no app shell, no signed-in session.
+  { path: '/visit-invite', element: <GuestVisitPage />, errorElement: <RouteErrorPage /> },
   {
     path: '/',
     element: <AppLayout />,

@@ -9,7 +9,8 @@ import { sessionQueryKey, useSession } from '../auth/session';
 
 /*
  * The page's realtime connection (docs/realtime.md): one Socket.IO socket per tab, opened
- * once a signed-in page needs a room, WebSocket only, authenticated by the session cookie.
+ * once a signed-in page needs a room, WebSocket only, authenticated by the session cookie
+ * (or, on a visit guest's page, which has no session, by the guest's cookie).
  * On every connect it subscribes to the rooms the mounted components hold, then resumes
  * from the last event id it handled; events are delivered once (deduplicated by id) to the
  * listeners registered with `realtime.on`.
@@ -80,7 +81,10 @@ export class RealtimeClient {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private status: ConnectionStatus = 'off';
 
-  /** The signed-in session (undefined: nobody): a new one gets a new socket. */
+  /**
+   * Whose connection this is: the signed-in session's id, or a visit guest's key (their page
+   * follows it instead of the layout). Undefined: nobody. A new one gets a new socket.
+   */
   follow(sessionId: string | undefined, onSessionEnded: () => void) {
     this.onSessionEnded = onSessionEnded;
     if (sessionId === this.sessionId) return;

@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Group, Stack, Text } from '@mantine/core';
+import type { IceServers } from '@openvisit/contracts';
 import { LiveRegion } from '../shell/live-region';
 import { mediaRefused, openCameraAndMicrophone, stopTracks } from './local-media';
 import { VisitChat } from './visit-chat';
 import type { VisitView } from './visit-queries';
-import { VisitCall, type CallStatus } from './visit-call';
+import { VisitCall, type CallStatus, type RemoteParticipant } from './visit-call';
 import classes from './visits.module.css';
 
 const statusLabel: Record<CallStatus, string> = {
@@ -14,35 +15,62 @@ const statusLabel: Record<CallStatus, string> = {
   ended: 'The visit has ended',
 };
 
+/** Someone else in the call, as this page names them. */
+export interface CallPeer {
+  id: string;
+  name: string;
+}
+
+/** One status for the whole call: connected once everyone is. */
+function overallStatus(peers: CallPeer[], remotes: ReadonlyMap<string, RemoteParticipant>) {
+  const statuses = peers.map((peer) => remotes.get(peer.id)?.status ?? 'connecting');
+  if (statuses.some((s) => s === 'reconnecting')) return statusLabel.reconnecting;
+  if (statuses.length > 0 && statuses.every((s) => s === 'connected')) return statusLabel.connected;
+  return statusLabel.connecting;
+}
+
 /**
- * The visit's call (patient and provider alike): their own camera, the other person's video,
- * microphone / camera / screen controls, the connection's status and the chat. Unmounting
- * (or `ended`) closes the peer connection and stops the camera and microphone.
+ * The visit's call (patient, provider and guests alike): their own camera, a tile for each
+ * other participant (up to three), microphone / camera / screen controls, the connection's
+ * status and, for the patient and the provider, the chat. Unmounting (or `ended`) closes
+ * the peer connections and stops the camera and microphone.
  */
 export function CallView({
-  clinicId,
   visitId,
-  viewerId,
-  peer,
-  polite,
+  selfId,
+  peers,
+  fetchIceServers,
   ended,
-}: VisitView & {
-  peer: { id: string; displayName: string };
-  /** The patient: an offer colliding with theirs wins (perfect negotiation). */
-  polite: boolean;
+  endedMessage,
+  chat,
+}: {
+  visitId: string;
+  /** This page's participant id: a user id, or a guest id. */
+  selfId: string;
+  /** The other participants, in the order their tiles are shown. */
+  peers: CallPeer[];
+  fetchIceServers: () => Promise<IceServers>;
   ended: boolean;
+  endedMessage: string;
+  /** The visit's chat beside the call (the patient and the provider; guests are not in it). */
+  chat?: VisitView;
 }) {
-  const [status, setStatus] = useState<CallStatus>('connecting');
   const [problem, setProblem] = useState('');
   const [localStream, setLocalStream] = useState<MediaStream>();
-  const [remoteStream, setRemoteStream] = useState<MediaStream>();
+  const [remotes, setRemotes] = useState<ReadonlyMap<string, RemoteParticipant>>(new Map());
   const [micOn, setMicOn] = useState(true);
   const [cameraOn, setCameraOn] = useState(true);
   const [sharing, setSharing] = useState<MediaStreamTrack>();
-  const [blockedPlayback, setBlockedPlayback] = useState(false);
   const call = useRef<VisitCall | undefined>(undefined);
   const localVideo = useRef<HTMLVideoElement>(null);
-  const remoteVideo = useRef<HTMLVideoElement>(null);
+  // Read when the call starts; later changes reach it through setParticipants.
+  const latestPeers = useRef(peers);
+  const latestIce = useRef(fetchIceServers);
+  useEffect(() => {
+    latestPeers.current = peers;
+    latestIce.current = fetchIceServers;
+  });
+  const peerIds = peers.map((peer) => peer.id).join(',');
 
   useEffect(() => {
     if (ended) return;
@@ -56,18 +84,18 @@ export function CallView({
         return;
       }
       setLocalStream(stream);
-      current = new VisitCall({
-        clinicId,
+      const created = new VisitCall({
         visitId,
-        peerId: peer.id,
-        polite,
+        selfId,
         localStream: stream,
-        onRemoteStream: setRemoteStream,
-        onStatus: setStatus,
+        fetchIceServers: () => latestIce.current(),
+        onChange: () => setRemotes(new Map(created.remotes())),
       });
-      call.current = current;
+      current = created;
+      call.current = created;
+      created.setParticipants(latestPeers.current.map((peer) => peer.id));
       try {
-        await current.start();
+        await created.start();
       } catch {
         if (!cancelled) setProblem('The call could not be started. Reload the page to try again.');
       }
@@ -78,8 +106,14 @@ export function CallView({
       call.current = undefined;
       stopTracks(stream);
       setLocalStream(undefined);
+      setRemotes(new Map());
     };
-  }, [clinicId, visitId, peer.id, polite, ended]);
+  }, [visitId, selfId, ended]);
+
+  // Someone joined or left: the mesh greets or hangs up on them.
+  useEffect(() => {
+    call.current?.setParticipants(peerIds ? peerIds.split(',') : []);
+  }, [peerIds]);
 
   // A shared screen ends with the call.
   useEffect(() => () => sharing?.stop(), [sharing]);
@@ -87,18 +121,6 @@ export function CallView({
   useEffect(() => {
     if (localVideo.current) localVideo.current.srcObject = localStream ?? null;
   }, [localStream]);
-  useEffect(() => {
-    const video = remoteVideo.current;
-    if (!video) return;
-    video.srcObject = remoteStream ?? null;
-    if (remoteStream) {
-      // Browsers may refuse to play sound before the person has used the page.
-      video.play().then(
-        () => setBlockedPlayback(false),
-        () => setBlockedPlayback(true),
-      );
-    }
-  }, [remoteStream]);
 
   const toggle = (kind: 'audio' | 'video', on: boolean) => {
     const tracks = kind === 'audio' ? localStream?.getAudioTracks() : localStream?.getVideoTracks();
@@ -134,7 +156,7 @@ export function CallView({
     return (
       <LiveRegion>
         <Alert color="blue" role="none" title="The visit has ended">
-          The call with {peer.displayName} is over.
+          {endedMessage}
         </Alert>
       </LiveRegion>
     );
@@ -144,42 +166,26 @@ export function CallView({
     <Stack gap="md">
       <LiveRegion>
         <Text fw={600} data-testid="call-status">
-          {problem || statusLabel[status]}
+          {problem || overallStatus(peers, remotes)}
         </Text>
       </LiveRegion>
       <div className={classes.videos}>
-        <video
-          ref={remoteVideo}
-          className={classes.video}
-          autoPlay
-          playsInline
-          aria-label={`Video of ${peer.displayName}`}
-          data-testid="remote-video"
-        />
-        <video
-          ref={localVideo}
-          className={`${classes.video} ${classes.self}`}
-          autoPlay
-          playsInline
-          muted
-          aria-label="Your own video"
-          data-testid="local-video"
-        />
+        {peers.map((peer) => (
+          <RemoteTile key={peer.id} peer={peer} remote={remotes.get(peer.id)} />
+        ))}
+        <figure className={classes.tile}>
+          <video
+            ref={localVideo}
+            className={`${classes.video} ${classes.self}`}
+            autoPlay
+            playsInline
+            muted
+            aria-label="Your own video"
+            data-testid="local-video"
+          />
+          <figcaption className={classes.caption}>You</figcaption>
+        </figure>
       </div>
-      {blockedPlayback && (
-        <Button
-          variant="default"
-          style={{ alignSelf: 'flex-start' }}
-          onClick={() =>
-            void remoteVideo.current?.play().then(
-              () => setBlockedPlayback(false),
-              () => undefined,
-            )
-          }
-        >
-          Play {peer.displayName}&apos;s video and sound
-        </Button>
-      )}
       {/* Toggle buttons keep their name; aria-pressed (and the fill) says whether it is on. */}
       <Group gap="sm" role="group" aria-label="Call controls">
         <Button
@@ -206,7 +212,55 @@ export function CallView({
           </Button>
         )}
       </Group>
-      <VisitChat clinicId={clinicId} visitId={visitId} viewerId={viewerId} />
+      {chat && <VisitChat {...chat} />}
     </Stack>
+  );
+}
+
+/** One other participant's video and sound, named, with their connection's status. */
+function RemoteTile({ peer, remote }: { peer: CallPeer; remote: RemoteParticipant | undefined }) {
+  const video = useRef<HTMLVideoElement>(null);
+  const [blockedPlayback, setBlockedPlayback] = useState(false);
+  const stream = remote?.stream;
+  useEffect(() => {
+    const element = video.current;
+    if (!element) return;
+    element.srcObject = stream ?? null;
+    if (stream) {
+      // Browsers may refuse to play sound before the person has used the page.
+      element.play().then(
+        () => setBlockedPlayback(false),
+        () => setBlockedPlayback(true),
+      );
+    }
+  }, [stream]);
+  return (
+    <figure className={classes.tile}>
+      <video
+        ref={video}
+        className={classes.video}
+        autoPlay
+        playsInline
+        aria-label={`Video of ${peer.name}`}
+        data-testid="remote-video"
+      />
+      <figcaption className={classes.caption}>
+        {peer.name}: {statusLabel[remote?.status ?? 'connecting']}
+      </figcaption>
+      {blockedPlayback && (
+        <Button
+          variant="default"
+          size="xs"
+          onClick={() =>
+            void video.current?.play().then(
+              () => setBlockedPlayback(false),
+              () => undefined,
+            )
+          }
+        >
+          Play {peer.name}&apos;s video and sound
+        </Button>
+      )}
+    </figure>
   );
 }

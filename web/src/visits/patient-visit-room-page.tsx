@@ -13,7 +13,15 @@ import { TextLink } from '../shell/text-link';
 import { CallView } from './call-view';
 import { DeviceCheck } from './device-check';
 import { useVisitLive } from './use-visit-live';
-import { changeVisit, putVisit, visitQuery, type VisitView } from './visit-queries';
+import { useVisitGuestsLive, visitGuestsQuery } from './visit-guest-queries';
+import { callPeersOf, CallPeople } from './visit-guests-panel';
+import {
+  changeVisit,
+  fetchIceServers,
+  putVisit,
+  visitQuery,
+  type VisitView,
+} from './visit-queries';
 
 /** The patient's video visit: device check and check-in, the waiting room, then the call. */
 export function PatientVisitRoomPage() {
@@ -34,26 +42,34 @@ export function PatientVisitRoomPage() {
 
 function Room({ clinicId, visitId, viewerId }: VisitView) {
   useVisitLive({ clinicId, visitId, viewerId });
+  useVisitGuestsLive(clinicId, visitId, viewerId);
   const visit = useQuery(visitQuery(clinicId, visitId));
+  const guests = useQuery({
+    ...visitGuestsQuery(clinicId, visitId, viewerId),
+    enabled: visit.data?.state === 'in-progress',
+  });
   if (!visit.data) return <QueryStatus query={visit} loadingLabel="Loading your visit…" />;
   const v = visit.data;
   const provider = v.provider.displayName;
 
   if (v.state === 'in-progress' || v.state === 'completed') {
     const ended = v.state === 'completed';
+    const guestList = guests.data?.guests ?? [];
     return (
       <Stack gap="md">
         <Text>
           {v.visitType.name} with {provider}
         </Text>
         <CallView
-          clinicId={clinicId}
           visitId={visitId}
-          viewerId={viewerId}
-          peer={v.provider}
-          polite
+          selfId={viewerId}
+          peers={callPeersOf(v, guestList, viewerId)}
+          fetchIceServers={() => fetchIceServers(clinicId, visitId)}
           ended={ended}
+          endedMessage={`The call with ${provider} is over.`}
+          chat={{ clinicId, visitId, viewerId }}
         />
+        {!ended && <CallPeople visit={v} guests={guestList} />}
         {ended && (
           <Text>
             Back to <TextLink to="/patient/visits">My visits</TextLink>.

@@ -11,9 +11,17 @@ import { TextLink } from '../shell/text-link';
 import { VisitNoteEditor } from '../visit-notes/note-editor';
 import { CallView } from './call-view';
 import { useVisitLive } from './use-visit-live';
-import { changeVisit, putVisit, visitQuery, type VisitView } from './visit-queries';
+import { useVisitGuestsLive, visitGuestsQuery } from './visit-guest-queries';
+import { callPeersOf, ProviderGuests } from './visit-guests-panel';
+import {
+  changeVisit,
+  fetchIceServers,
+  putVisit,
+  visitQuery,
+  type VisitView,
+} from './visit-queries';
 
-/** The provider's side of a visit: the call, and ending it for everyone. */
+/** The provider's side of a visit: the call, its guests, and ending it for everyone. */
 export function ProviderVisitPage() {
   const clinic = useWorkforceClinic();
   const { visitId = '' } = useParams();
@@ -36,8 +44,14 @@ export function ProviderVisitPage() {
 
 function RunningVisit({ clinicId, visitId, viewerId }: VisitView) {
   useVisitLive({ clinicId, visitId, viewerId });
+  useVisitGuestsLive(clinicId, visitId, viewerId);
   const queryClient = useQueryClient();
   const visit = useQuery(visitQuery(clinicId, visitId));
+  const live = visit.data?.state === 'in-progress';
+  const guests = useQuery({
+    ...visitGuestsQuery(clinicId, visitId, viewerId),
+    enabled: live || visit.data?.state === 'waiting',
+  });
   const [confirming, setConfirming] = useState(false);
   const end = useMutation({
     mutationFn: () => changeVisit(clinicId, visitId, 'end'),
@@ -55,7 +69,7 @@ function RunningVisit({ clinicId, visitId, viewerId }: VisitView) {
     );
   }
   const v = visit.data;
-  const live = v.state === 'in-progress';
+  const guestList = guests.data?.guests ?? [];
   return (
     <Stack gap="md">
       <Title order={1}>Visit with {v.patient.displayName}</Title>
@@ -63,14 +77,18 @@ function RunningVisit({ clinicId, visitId, viewerId }: VisitView) {
       {live || v.state === 'completed' ? (
         // The note beside the call on a wide screen, below it on a narrow one.
         <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
-          <CallView
-            clinicId={clinicId}
-            visitId={visitId}
-            viewerId={viewerId}
-            peer={v.patient}
-            polite={false}
-            ended={!live}
-          />
+          <Stack gap="lg">
+            <CallView
+              visitId={visitId}
+              selfId={viewerId}
+              peers={callPeersOf(v, guestList, viewerId)}
+              fetchIceServers={() => fetchIceServers(clinicId, visitId)}
+              ended={!live}
+              endedMessage={`The call with ${v.patient.displayName} is over.`}
+              chat={{ clinicId, visitId, viewerId }}
+            />
+            {live && <ProviderGuests clinicId={clinicId} visitId={visitId} guests={guestList} />}
+          </Stack>
           <VisitNoteEditor clinicId={clinicId} visitId={visitId} />
         </SimpleGrid>
       ) : (
@@ -97,7 +115,11 @@ function RunningVisit({ clinicId, visitId, viewerId }: VisitView) {
         title="End the visit for everyone?"
       >
         <Stack gap="md">
-          <Text>The call ends for {v.patient.displayName} too. It cannot be restarted.</Text>
+          <Text>
+            The call ends for {v.patient.displayName} too
+            {guestList.some((g) => g.state === 'admitted') ? ' and for the guests' : ''}. It cannot
+            be restarted.
+          </Text>
           {end.isError && (
             <Alert color="red" title={describeError(end.error).title}>
               {describeError(end.error).message}

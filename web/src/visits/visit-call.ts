@@ -1,227 +1,164 @@
-import type { IceServers, Signal } from '@openvisit/contracts';
+import type { IceServers } from '@openvisit/contracts';
 import { realtime } from '../shell/realtime';
-import { fetchIceServers, visitRoom } from './visit-queries';
+import { PeerLink, type CallStatus, type IncomingSignal, type OutgoingSignal } from './peer-link';
+import { visitRoom } from './visit-queries';
+
+export type { CallStatus } from './peer-link';
 
 /*
- * One side of a 1:1 visit call: an RTCPeerConnection with the "perfect negotiation" pattern
- * (https://w3c.github.io/webrtc-pc/#perfect-negotiation-example). The patient is polite (an
- * offer that collides with theirs wins), the provider impolite. Signaling goes through the
- * realtime socket's `signal` event, addressed to the other participant's user id.
+ * This page's side of a visit call: a mesh of up to four participants (the patient, the
+ * provider, up to two guests), one PeerLink (RTCPeerConnection) per other participant.
+ * Signaling goes through the realtime socket's `signal` event, addressed to one participant
+ * (a user id or a guest id); the server relays it to that participant alone.
  *
- * A peer connection belongs to one remote socket: when signals start coming from another
- * socket (the other side reloaded the page), the old connection is dropped and a fresh one
- * negotiated. A side that joins says `hello`; the other side answers with a fresh offer.
+ * - Politeness is decided per pair, the same way on both sides: the lower id is polite.
+ * - On joining, and when someone new appears in the participant list, this side says `hello`
+ *   to them; the side that hears it offers. Signals from someone not (yet) in this side's list
+ *   are handled too: the server relays only between the visit's participants, and the list
+ *   may simply lag behind (their `visit.guests` event still on its way).
+ * - Someone who leaves the list (a guest removed) is hung up on and ignored from then on.
  */
 
-export type CallStatus = 'connecting' | 'connected' | 'reconnecting' | 'ended';
+export interface RemoteParticipant {
+  status: CallStatus;
+  stream: MediaStream | undefined;
+}
 
 export interface VisitCallOptions {
-  clinicId: string;
   visitId: string;
-  peerId: string;
-  polite: boolean;
+  /** This page's participant id (user id, or guest id). */
+  selfId: string;
   localStream: MediaStream;
-  onRemoteStream: (stream: MediaStream | undefined) => void;
-  onStatus: (status: CallStatus) => void;
+  fetchIceServers: () => Promise<IceServers>;
+  /** Someone's stream or status changed: read `remotes()`. */
+  onChange: () => void;
 }
 
-interface IncomingSignal {
-  visitId?: unknown;
-  from?: unknown;
-  fromSocket?: unknown;
-  description?: RTCSessionDescriptionInit;
-  candidate?: RTCIceCandidateInit | null;
-  hello?: boolean;
-}
-
-/** Ask again for ICE servers when the TURN credentials have less than this left. */
-const ICE_REFRESH_MARGIN_MS = 60_000;
 const HELLO_ATTEMPTS = 5;
 
+interface Remote extends RemoteParticipant {
+  link: PeerLink;
+  /** Their signals, handled one at a time, in the order they came. */
+  queue: Promise<void>;
+}
+
 export class VisitCall {
-  private pc: RTCPeerConnection | undefined;
-  private peerSocket: string | undefined;
+  private readonly remotesById = new Map<string, Remote>();
+  /** Who this side knows is in the call (from the participant list). */
+  private listed = new Set<string>();
+  /** Left the list: late signals from them are ignored. */
+  private readonly departed = new Set<string>();
   private ice: IceServers | undefined;
-  private makingOffer = false;
-  private ignoreOffer = false;
-  private everConnected = false;
+  private started = false;
   private closed = false;
   private stopSignals: (() => void) | undefined;
-  /** Signals handled one at a time, in the order they came. */
-  private queue: Promise<void> = Promise.resolve();
-  private videoSender: RTCRtpSender | undefined;
   private outgoingVideo: MediaStreamTrack | undefined;
 
   constructor(private readonly options: VisitCallOptions) {}
 
   async start() {
-    this.options.onStatus('connecting');
-    this.ice = await fetchIceServers(this.options.clinicId, this.options.visitId);
+    this.ice = await this.options.fetchIceServers();
     if (this.closed) return;
     this.stopSignals = realtime.onTransient('signal', (data) => {
       const signal = data as IncomingSignal;
-      if (signal.visitId !== this.options.visitId || signal.from !== this.options.peerId) return;
-      this.queue = this.queue.then(() => this.receive(signal)).catch(() => undefined);
+      if (signal.visitId !== this.options.visitId || typeof signal.from !== 'string') return;
+      if (signal.from === this.options.selfId || this.departed.has(signal.from)) return;
+      const remote = this.remoteFor(signal.from);
+      remote.queue = remote.queue.then(() => remote.link.receive(signal)).catch(() => undefined);
     });
-    await this.sayHello();
+    this.started = true;
+    await Promise.all([...this.listed].map((id) => this.greet(id)));
   }
 
-  /** Sends the camera, or another video track (a shared screen) in its place. */
+  /** The other participants now (ids; this page's own is left out). */
+  setParticipants(ids: string[]) {
+    const next = new Set(ids.filter((id) => id !== this.options.selfId));
+    for (const id of this.listed) {
+      if (next.has(id)) continue;
+      this.departed.add(id);
+      this.remotesById.get(id)?.link.close();
+      this.remotesById.delete(id);
+    }
+    const added = [...next].filter((id) => !this.listed.has(id));
+    this.listed = next;
+    for (const id of added) this.departed.delete(id);
+    this.options.onChange();
+    if (this.started) for (const id of added) void this.greet(id);
+  }
+
+  remotes(): ReadonlyMap<string, RemoteParticipant> {
+    return this.remotesById;
+  }
+
+  /** Sends the camera, or another video track (a shared screen) in its place, to everyone. */
   async replaceVideo(track: MediaStreamTrack | undefined) {
     this.outgoingVideo = track;
-    await this.videoSender?.replaceTrack(track ?? this.cameraTrack() ?? null);
+    await Promise.all([...this.remotesById.values()].map((r) => r.link.replaceVideo(track)));
   }
 
   close() {
     if (this.closed) return;
     this.closed = true;
     this.stopSignals?.();
-    this.pc?.close();
-    this.pc = undefined;
-    this.options.onRemoteStream(undefined);
-    this.options.onStatus('ended');
+    for (const remote of this.remotesById.values()) remote.link.close();
+    this.remotesById.clear();
   }
 
-  // --- signaling ----------------------------------------------------------------------------
-
-  private async sayHello() {
+  /** Says `hello` to someone new in the list (unless they already reached this side). */
+  private async greet(id: string) {
+    if (this.remotesById.has(id)) return;
+    this.remoteFor(id);
     const room = visitRoom(this.options.visitId);
     // The relay refuses a socket that has not joined the visit's room yet: wait for it.
-    for (let attempt = 0; attempt < HELLO_ATTEMPTS && !this.closed; attempt += 1) {
+    for (let attempt = 0; attempt < HELLO_ATTEMPTS; attempt += 1) {
+      if (this.closed || !this.listed.has(id)) return;
       await realtime.whenLive(room);
-      const reply = await this.send({ hello: true });
+      const reply = await this.send(id, { hello: true });
       if (reply?.ok) return;
       await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
     }
   }
 
-  private send(signal: Omit<Signal, 'visitId' | 'to'>) {
-    return realtime.send('signal', {
-      visitId: this.options.visitId,
-      to: this.options.peerId,
-      ...signal,
-    });
+  private send(to: string, signal: OutgoingSignal) {
+    return realtime.send('signal', { visitId: this.options.visitId, to, ...signal });
   }
 
-  private async receive(signal: IncomingSignal) {
-    if (this.closed || typeof signal.fromSocket !== 'string') return;
-    const fromSocket = signal.fromSocket;
-    if (signal.hello) {
-      // The other side (re)joined: a fresh connection to them, which offers by itself.
-      if (fromSocket !== this.peerSocket || this.pc?.connectionState !== 'connected') {
-        this.connectTo(fromSocket);
-      }
-      return;
-    }
-    if (!this.pc || fromSocket !== this.peerSocket) this.connectTo(fromSocket);
-    const pc = this.pc!;
-    if (signal.description) {
-      const description = signal.description;
-      const collision =
-        description.type === 'offer' && (this.makingOffer || pc.signalingState !== 'stable');
-      this.ignoreOffer = !this.options.polite && collision;
-      if (this.ignoreOffer) return;
-      await pc.setRemoteDescription(description);
-      if (description.type === 'offer') {
-        await pc.setLocalDescription();
-        await this.sendDescription(pc);
-      }
-    } else if (signal.candidate) {
-      try {
-        await pc.addIceCandidate(signal.candidate);
-      } catch (error) {
-        // Candidates of an offer this side ignored fail to apply: expected.
-        if (!this.ignoreOffer) throw error;
-      }
-    }
-  }
-
-  private async sendDescription(pc: RTCPeerConnection) {
-    const local = pc.localDescription;
-    if (!local || pc !== this.pc) return;
-    await this.send({
-      description: { type: local.type as 'offer' | 'answer' | 'rollback', sdp: local.sdp },
-    });
-  }
-
-  // --- the peer connection ----------------------------------------------------------------
-
-  private cameraTrack() {
-    return this.options.localStream.getVideoTracks()[0];
-  }
-
-  /** A fresh peer connection to `socket`, sending this side's camera and microphone. */
-  private connectTo(socket: string) {
-    this.pc?.close();
-    this.peerSocket = socket;
-    this.makingOffer = false;
-    this.ignoreOffer = false;
-    this.options.onStatus(this.everConnected ? 'reconnecting' : 'connecting');
-    const pc = new RTCPeerConnection({
-      iceServers: this.ice?.iceServers ?? [],
-      // `relay` when the clinic hides both sides' addresses behind TURN.
-      iceTransportPolicy: this.ice?.iceTransportPolicy ?? 'all',
-    });
-    this.pc = pc;
-    const remote = new MediaStream();
-    this.options.onRemoteStream(remote);
-    const { localStream } = this.options;
-    for (const track of localStream.getAudioTracks()) pc.addTrack(track, localStream);
-    const video = this.outgoingVideo ?? this.cameraTrack();
-    this.videoSender = video ? pc.addTrack(video, localStream) : undefined;
-
-    pc.ontrack = ({ track }) => {
-      remote.addTrack(track);
-      this.options.onRemoteStream(remote);
+  private remoteFor(id: string): Remote {
+    const existing = this.remotesById.get(id);
+    if (existing) return existing;
+    const remote: Remote = {
+      status: 'connecting',
+      stream: undefined,
+      queue: Promise.resolve(),
+      link: new PeerLink({
+        // One side of each pair, the same on both: the lower id gives way.
+        polite: this.options.selfId < id,
+        localStream: this.options.localStream,
+        iceServers: () => this.ice,
+        refreshIceServers: async () => {
+          try {
+            this.ice = await this.options.fetchIceServers();
+          } catch {
+            // Restart with what there is: a direct path may still be found.
+          }
+          return this.ice;
+        },
+        outgoingVideo: () => this.outgoingVideo,
+        send: (signal) => this.send(id, signal),
+        onRemoteStream: (stream) => {
+          if (this.remotesById.get(id) !== remote) return;
+          remote.stream = stream;
+          this.options.onChange();
+        },
+        onStatus: (status) => {
+          if (this.remotesById.get(id) !== remote) return;
+          remote.status = status;
+          this.options.onChange();
+        },
+      }),
     };
-    pc.onicecandidate = ({ candidate }) => {
-      // No end-of-candidates marker: the other side needs none to connect.
-      if (candidate?.candidate && pc === this.pc) {
-        const { sdpMid, sdpMLineIndex, usernameFragment } = candidate;
-        void this.send({
-          candidate: { candidate: candidate.candidate, sdpMid, sdpMLineIndex, usernameFragment },
-        });
-      }
-    };
-    pc.onnegotiationneeded = async () => {
-      try {
-        this.makingOffer = true;
-        await pc.setLocalDescription();
-        await this.sendDescription(pc);
-      } catch {
-        // A negotiation overtaken by a newer one (or a closed connection): nothing to do.
-      } finally {
-        this.makingOffer = false;
-      }
-    };
-    pc.oniceconnectionstatechange = () => {
-      // A network change broke the path: gather new candidates with fresh credentials.
-      if (pc.iceConnectionState === 'failed' && pc === this.pc) void this.restartIce(pc);
-    };
-    pc.onconnectionstatechange = () => {
-      if (pc !== this.pc || this.closed) return;
-      if (pc.connectionState === 'connected') {
-        this.everConnected = true;
-        this.options.onStatus('connected');
-      } else if (pc.connectionState === 'disconnected' || pc.connectionState === 'failed') {
-        this.options.onStatus('reconnecting');
-      }
-    };
-  }
-
-  private async restartIce(pc: RTCPeerConnection) {
-    const expiresAt = this.ice?.expiresAt ? Date.parse(this.ice.expiresAt) : undefined;
-    if (expiresAt !== undefined && expiresAt - Date.now() < ICE_REFRESH_MARGIN_MS) {
-      try {
-        this.ice = await fetchIceServers(this.options.clinicId, this.options.visitId);
-        pc.setConfiguration({
-          iceServers: this.ice.iceServers,
-          iceTransportPolicy: this.ice.iceTransportPolicy,
-        });
-      } catch {
-        // Restart with what there is: a direct path may still be found.
-      }
-    }
-    if (pc === this.pc) pc.restartIce();
+    this.remotesById.set(id, remote);
+    this.options.onChange();
+    return remote;
   }
 }

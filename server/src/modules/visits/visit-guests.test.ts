@@ -229,10 +229,15 @@ describe('visit guests', () => {
     await w.call('provider', 'POST', `${guestsPath(w)}/${g.id}/admit`);
     const guest = await open(g.cookie);
     expect(await ask(guest, 'subscribe', { room: `visit:${w.visitId}` })).toEqual({ ok: true });
-    const ended = next(guest, 'session-ended');
+    // The guest's page hears why (removed) before the session ends.
+    const heard: string[] = [];
+    guest.on('visit.guest', (data: { guestVisit: GuestVisit }) =>
+      heard.push(data.guestVisit.guest.state),
+    );
+    const ended = next(guest, 'session-ended').then(() => heard.slice());
     const gone = next<string>(guest, 'disconnect');
     await w.call('provider', 'POST', `${guestsPath(w)}/${g.id}/remove`);
-    await ended;
+    expect(await ended).toEqual(['removed']);
     expect(await gone).toBe('io server disconnect');
     expect(await refusal(client(t.url, { cookie: g.cookie }))).toBe('unauthorized');
     expect((await guestCall(g.cookie, '/api/guest/visit')).statusCode).toBe(401);

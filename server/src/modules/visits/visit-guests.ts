@@ -266,7 +266,9 @@ export function createVisitGuestService(deps: VisitGuestDeps) {
         // Removing needs no open visit (it also withdraws a link nobody used yet).
         false,
       );
-      kick([guestId]);
+      // After the broadcast, which the late broadcaster writes on the next turn (setImmediate
+      // keeps the order): the guest hears `visit.guest` (removed) before their sockets close.
+      setImmediate(() => kick([guestId]));
       return view;
     },
 
