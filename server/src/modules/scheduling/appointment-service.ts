@@ -83,12 +83,17 @@ export function createAppointmentService(deps: AppointmentDeps) {
   const checks = createBookingChecks(deps);
   const queries = createAppointmentQueries(db, deps.directory);
 
-  async function lockBooked(tx: AppDatabase, appointmentId: string) {
+  async function lock(tx: AppDatabase, appointmentId: string) {
     const [row] = await tx
       .select()
       .from(appointments)
       .where(eq(appointments.id, appointmentId))
       .for('update');
+    return row;
+  }
+
+  async function lockBooked(tx: AppDatabase, appointmentId: string) {
+    const row = await lock(tx, appointmentId);
     return row?.status === 'booked' ? row : undefined;
   }
 
@@ -162,6 +167,9 @@ export function createAppointmentService(deps: AppointmentDeps) {
      * never interleave.
      */
     lockBooked,
+
+    /** The appointment's row locked whatever its status (the visit's own transitions). */
+    lock,
 
     /** The visit ended (visits module, inside its transaction). */
     async markCompleted(tx: AppDatabase, appointmentId: string): Promise<void> {

@@ -31,7 +31,7 @@ export interface VisitDeps {
   db: AppDatabase;
   clock: Clock;
   directory: PeopleDirectory;
-  appointments: Pick<AppointmentService, 'view' | 'lockBooked' | 'markCompleted'>;
+  appointments: Pick<AppointmentService, 'view' | 'lock' | 'lockBooked' | 'markCompleted'>;
   broadcaster?: Broadcaster | undefined;
   metrics?: Registry | undefined;
   log?: { error(obj: object, msg: string): void } | undefined;
@@ -48,7 +48,7 @@ export interface VisitActor {
 /**
  * Virtual visits: the lifecycle (check in, admit, end), the waiting room, and the visit's
  * chat. Every transition runs with the appointment's row locked (scheduling's
- * `lockBooked`), so a cancellation and an admission never interleave; its event is written
+ * `lock`), so a cancellation and an admission never interleave; its event is written
  * in the same transaction and broadcast after the commit.
  */
 export function createVisitService(deps: VisitDeps) {
@@ -121,32 +121,36 @@ export function createVisitService(deps: VisitDeps) {
    */
   async function transition(
     clinicId: string,
-    visitId: string,
+    appointment: Appointment,
     action: VisitAction,
-    write: (tx: AppDatabase, now: Date, appointment: Appointment) => Promise<void>,
-  ): Promise<Visit> {
-    const { appointment } = await load(clinicId, visitId);
+    write: (tx: AppDatabase, now: Date) => Promise<void>,
+  ): Promise<{ visit: Visit; changed: boolean }> {
+    const visitId = appointment.id;
     const now = clock.now();
-    const stored = await db.transaction(async (tx) => {
-      const booked = await deps.appointments.lockBooked(tx, visitId);
+    const result = await db.transaction(async (tx) => {
+      // The status as it is now, under the lock (a cancellation may have just committed).
+      const status = ((await deps.appointments.lock(tx, visitId))?.status ??
+        appointment.status) as Appointment['status'];
       const encounter = await encounterOf(visitId, tx);
-      const state = visitStateOf(
-        booked ? 'booked' : appointment.status === 'booked' ? 'cancelled' : appointment.status,
-        encounter?.state as EncounterState | undefined,
+      const { unchanged } = nextState(
+        visitStateOf(status, encounter?.state as EncounterState | undefined),
+        action,
       );
-      const { unchanged } = nextState(state, action);
-      if (unchanged) return [];
-      await write(tx, now, appointment);
+      const current = { ...appointment, status };
+      if (unchanged) {
+        return { visit: viewOf(clinicId, current, encounter), changed: false, stored: [] };
+      }
+      await write(tx, now);
       const after = viewOf(
         clinicId,
-        { ...appointment, status: action === 'end' ? 'completed' : 'booked' },
+        { ...current, status: action === 'end' ? 'completed' : status },
         await encounterOf(visitId, tx),
       );
-      return events.record(tx, visitUpdated(after, await guestsOf(tx, visitId)));
+      const stored = await events.record(tx, visitUpdated(after, await guestsOf(tx, visitId)));
+      return { visit: after, changed: true, stored };
     });
-    broadcast(stored);
-    const { visit } = await load(clinicId, visitId);
-    return visit;
+    broadcast(result.stored);
+    return { visit: result.visit, changed: result.changed };
   }
 
   return {
@@ -165,36 +169,44 @@ export function createVisitService(deps: VisitDeps) {
 
     /** The patient is here: from 15 minutes before the start. A retry answers the same. */
     async checkIn(clinicId: string, visitId: string, actor: VisitActor): Promise<Visit> {
-      const { visit } = await load(clinicId, visitId);
+      const { visit, appointment } = await load(clinicId, visitId);
       if (visit.patient.id !== actor.userId) {
         throw new AppError('forbidden', 'Only the patient checks in to their visit.');
       }
       if (visit.state === 'scheduled') {
         assertCheckInOpen(new Date(visit.startsAt), new Date(visit.endsAt), clock.now());
       }
-      return transition(clinicId, visitId, 'check-in', async (tx, now, appointment) => {
-        await tx.insert(visitEncounters).values({
-          appointmentId: visitId,
-          organizationId: clinicId,
-          patientUserId: appointment.patient.id,
-          providerUserId: appointment.provider.id,
-          state: 'waiting',
-          checkedInAt: now,
-        });
-      });
+      const { visit: checkedIn } = await transition(
+        clinicId,
+        appointment,
+        'check-in',
+        async (tx, now) => {
+          await tx.insert(visitEncounters).values({
+            appointmentId: visitId,
+            organizationId: clinicId,
+            patientUserId: appointment.patient.id,
+            providerUserId: appointment.provider.id,
+            state: 'waiting',
+            checkedInAt: now,
+          });
+        },
+      );
+      return checkedIn;
     },
 
     /** The provider lets the waiting patient in; the call can start. */
     async admit(clinicId: string, visitId: string, actor: VisitActor): Promise<Visit> {
-      const { visit } = await load(clinicId, visitId);
+      const { visit, appointment } = await load(clinicId, visitId);
       assertProviderOf(visit, actor);
-      const admitted = await transition(clinicId, visitId, 'admit', async (tx, now) => {
+      const admission = await transition(clinicId, appointment, 'admit', async (tx, now) => {
         await tx
           .update(visitEncounters)
           .set({ state: 'in-progress', admittedAt: now, admittedBy: actor.userId })
           .where(eq(visitEncounters.appointmentId, visitId));
       });
-      if (admitted.checkedInAt && admitted.admittedAt && visit.state === 'waiting') {
+      const admitted = admission.visit;
+      // Once per visit: a retried admit changes nothing and is not counted again.
+      if (admission.changed && admitted.checkedInAt && admitted.admittedAt) {
         timings?.wait.observe(
           (Date.parse(admitted.admittedAt) - Date.parse(admitted.checkedInAt)) / 1000,
         );
@@ -204,17 +216,18 @@ export function createVisitService(deps: VisitDeps) {
 
     /** The provider ends the visit: the call ends for everyone. */
     async end(clinicId: string, visitId: string, actor: VisitActor): Promise<Visit> {
-      const { visit } = await load(clinicId, visitId);
+      const { visit, appointment } = await load(clinicId, visitId);
       assertProviderOf(visit, actor);
-      const ended = await transition(clinicId, visitId, 'end', async (tx, now) => {
+      const ending = await transition(clinicId, appointment, 'end', async (tx, now) => {
         await tx
           .update(visitEncounters)
           .set({ state: 'completed', endedAt: now, endedBy: actor.userId })
           .where(eq(visitEncounters.appointmentId, visitId));
         await deps.appointments.markCompleted(tx, visitId);
       });
+      const ended = ending.visit;
       if (ended.state === 'completed') deps.onClosed?.(visitId);
-      if (ended.admittedAt && ended.endedAt && visit.state === 'in-progress') {
+      if (ending.changed && ended.admittedAt && ended.endedAt) {
         timings?.duration.observe(
           (Date.parse(ended.endedAt) - Date.parse(ended.admittedAt)) / 1000,
         );
